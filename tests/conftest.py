@@ -1,0 +1,89 @@
+"""Named personas, built once per test (STYLE.md): a top leader, a coordinator, a
+secretary, a unit leader and an admin of "Testkommune", and an outsider who is admin
+of another municipality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from visitt.accounts.models import User
+from visitt.organisations.models import Membership, Organisation, Role, Unit
+
+PASSWORD = "Visitt-test-passord-1"
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    top_leader: User
+    coordinator: User
+    secretary: User
+    unit_leader: User
+    admin: User
+    outsider: User
+    unit: Unit
+    ward: Unit
+    other_unit: Unit
+
+
+def make_user(email: str, org: Organisation | None = None, *roles: str, name: str = "") -> User:
+    user = User.objects.create_user(email, PASSWORD, full_name=name or email.split("@")[0].title())
+    if org is not None:
+        membership = Membership.objects.create(user=user, organisation=org)
+        membership.set_roles(roles)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = Organisation.objects.create(
+        name="Testkommune",
+        organisation_number="964000018",
+        two_factor_policy=Organisation.TwoFactorPolicy.OPTIONAL,
+    )
+    other = Organisation.objects.create(
+        name="Annen kommune",
+        organisation_number="983000002",
+        language=Organisation.LanguageForm.NYNORSK,
+        two_factor_policy=Organisation.TwoFactorPolicy.OPTIONAL,
+    )
+    unit = Unit.objects.create(
+        organisation=org, name="Solbakken sykehjem", kind=Unit.Kind.NURSING_HOME, code="SOL"
+    )
+    ward = Unit.objects.create(
+        organisation=org, name="Avdeling 1", kind=Unit.Kind.WARD, parent=unit
+    )
+    other_unit = Unit.objects.create(organisation=other, name="Hemmeleg eining", code="HEM")
+    return World(
+        org=org,
+        other_org=other,
+        top_leader=make_user("toppleder@test.no", org, Role.TOP_LEADER, name="Tone Toppleder"),
+        coordinator=make_user(
+            "koordinator@test.no", org, Role.COORDINATOR, name="Kari Koordinator"
+        ),
+        secretary=make_user("sekretaer@test.no", org, Role.SECRETARY, name="Siri Sekretær"),
+        unit_leader=make_user("enhetsleder@test.no", org, Role.UNIT_LEADER, name="Eva Enhetsleder"),
+        admin=make_user("admin@test.no", org, Role.ADMIN, name="Anne Admin"),
+        outsider=make_user(
+            "admin@annen.no", other, Role.ADMIN, Role.TOP_LEADER, name="Olav Utenfor"
+        ),
+        unit=unit,
+        ward=ward,
+        other_unit=other_unit,
+    )
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) gives a test client signed in as that user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

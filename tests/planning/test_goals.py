@@ -1,0 +1,105 @@
+"""The annual plan's goals against what happened (visitt.planning.goals, pure functions)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from visitt.organisations.models import Unit
+from visitt.planning.goals import evaluate, goal_result, share
+from visitt.planning.models import PlanGoal, Visit
+
+M = PlanGoal.Measure
+CONDUCTED, PLANNED = Visit.Status.CONDUCTED, Visit.Status.PLANNED
+
+
+def unit(pk: int) -> Unit:
+    return Unit(pk=pk, name=f"Enhet {pk}")
+
+
+def visit(unit_pk: int, status=CONDUCTED, kind=Visit.Kind.MAIN) -> Visit:
+    return Visit(unit_id=unit_pk, status=status, kind=kind)
+
+
+def goal(measure, target=None, achieved=None) -> PlanGoal:
+    return PlanGoal(text="Mål", measure=measure, target=target, achieved=achieved)
+
+
+UNITS = [unit(1), unit(2), unit(3), unit(4)]
+
+
+def test_units_visited_is_the_share_of_active_units_with_a_conducted_walkround():
+    visits = [visit(1), visit(2), visit(3, status=PLANNED)]
+    assert goal_result(goal(M.UNITS_VISITED, 100), visits, UNITS) == Decimal("50.0")
+
+
+def test_a_planned_or_confirmed_visit_does_not_count_as_visited():
+    visits = [visit(1, status=PLANNED), visit(2, status=Visit.Status.CONFIRMED)]
+    assert goal_result(goal(M.UNITS_VISITED), visits, UNITS) == Decimal("0.0")
+
+
+def test_a_follow_up_visit_does_not_count_as_the_units_walkround():
+    visits = [visit(1, kind=Visit.Kind.FOLLOW_UP)]
+    assert goal_result(goal(M.UNITS_VISITED), visits, UNITS) == Decimal("0.0")
+
+
+def test_a_unit_visited_twice_counts_once():
+    assert goal_result(goal(M.UNITS_VISITED), [visit(1), visit(1)], UNITS) == Decimal("25.0")
+
+
+def test_visits_of_units_that_are_not_active_do_not_count():
+    # Unit 9 was deactivated: it is not among the active units, and does not lift the share.
+    assert goal_result(goal(M.UNITS_VISITED), [visit(9), visit(1)], UNITS) == Decimal("25.0")
+
+
+def test_all_units_visited_is_100():
+    visits = [visit(u.pk) for u in UNITS]
+    assert goal_result(goal(M.UNITS_VISITED), visits, UNITS) == Decimal("100.0")
+
+
+def test_units_visited_without_any_active_unit_cannot_be_told():
+    assert goal_result(goal(M.UNITS_VISITED), [visit(1)], []) is None
+
+
+@pytest.mark.parametrize("measure", [M.MINUTES_ON_TIME, M.ACTIONS_DONE_ON_TIME, M.FOLLOW_UPS_DONE])
+def test_measures_of_the_follow_up_phase_are_not_yet_measurable(measure):
+    outcome = evaluate([goal(measure, 80)], [visit(1)], UNITS)[0]
+    assert goal_result(goal(measure, 80), [visit(1)], UNITS) is None
+    assert outcome.measurable is False and outcome.met is None
+
+
+@pytest.mark.parametrize(
+    ("achieved", "result"), [(True, Decimal(100)), (False, Decimal(0)), (None, None)]
+)
+def test_a_manual_goal_is_what_the_leadership_group_recorded(achieved, result):
+    assert goal_result(goal(M.MANUAL, achieved=achieved), [], UNITS) == result
+
+
+def test_a_manual_goal_without_target_is_met_when_marked_achieved():
+    met, not_met, open_ = evaluate(
+        [goal(M.MANUAL, achieved=True), goal(M.MANUAL, achieved=False), goal(M.MANUAL)], [], UNITS
+    )
+    assert (met.met, not_met.met, open_.met) == (True, False, None)
+    assert met.measurable
+
+
+def test_a_computed_goal_is_met_when_the_result_reaches_the_target():
+    visits = [visit(1), visit(2), visit(3)]
+    below, reached, no_target = evaluate(
+        [goal(M.UNITS_VISITED, 100), goal(M.UNITS_VISITED, Decimal("75")), goal(M.UNITS_VISITED)],
+        visits,
+        UNITS,
+    )
+    assert below.result == Decimal("75.0") and below.met is False
+    assert reached.met is True
+    assert no_target.met is None
+    assert below.counted == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [(1, 3, "33.3"), (2, 3, "66.7"), (0, 5, "0.0"), (5, 5, "100.0"), (1, 8, "12.5")],
+)
+def test_shares_have_one_decimal_rounded_half_up(part, whole, expected):
+    assert share(part, whole) == Decimal(expected)

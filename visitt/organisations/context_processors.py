@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def organisation(request: HttpRequest) -> dict[str, Any]:
+    """The current organisation and the user's roles, for the layout's header and menu."""
+    user = getattr(request, "user", None)
+    org = getattr(request, "organisation", None)
+    can = {}
+    if user is not None and user.is_authenticated and org is not None:
+        can = {
+            "manage_organisation": user.has_perm("organisations.manage_organisation", org),
+            "view_audit": user.has_perm("audit.view_auditevent", org),
+            "view_visits": user.has_perm("planning.view_visits", org),
+            "manage_visits": user.has_perm("planning.manage_visits", org),
+            "view_preparation": user.has_perm("planning.view_preparation", org),
+        }
+    return {
+        "current_organisation": org,
+        "current_roles": getattr(request, "roles", frozenset()),
+        "my_memberships": getattr(request, "memberships", []),
+        "can": can,
+    }
