@@ -17,6 +17,7 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
             "view_visits": user.has_perm("planning.view_visits", org),
             "manage_visits": user.has_perm("planning.manage_visits", org),
             "view_preparation": user.has_perm("planning.view_preparation", org),
+            "manage_questions": user.has_perm("walkround.manage_questions", org),
         }
     return {
         "current_organisation": org,

@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from visitt.organisations.access import OrgRequest, get_in_organisation, org_view, public_view
+from visitt.walkround.access import can_read_notes
+from visitt.walkround.progress import phase2_steps
 
 from . import services
 from .checklist import ChecklistItem, checklist_for
@@ -172,6 +174,9 @@ def _detail(
         {"key": key, "label": label, "item": item, "automatic": key in automatic}
         for key, label, item in checklist_for(visit)
     ]
+    notes_open = request.user.has_perm(
+        "walkround.view_notes", request.organisation
+    ) and can_read_notes(request.user, visit, request.roles)
     context = {
         "visit": visit,
         "error": error,
@@ -183,6 +188,10 @@ def _detail(
         "group_link": GroupLink.objects.valid().filter(visit=visit).order_by("-created_at").first(),
         "can_manage": request.user.has_perm("planning.manage_visits", request.organisation),
         "today": timezone.localdate(),
+        "phase2": phase2_steps(visit),
+        "can_read_notes": notes_open,
+        "can_edit_notes": notes_open
+        and request.user.has_perm("walkround.edit_notes", request.organisation),
     }
     return render(request, "planning/visit_detail.html", context, status=status)
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from visitt.planning.visits import RECOMMENDED_MINUTES
 from . import services_mode as services
 from .access import can_read_notes
 from .forms_mode import ClosingForm, SubstituteForm
+from .services_problems import problems_of
 
 A = AuditEvent.Action
 TOUR_VALUES: dict[bool | None, str] = {True: "yes", False: "no"}
@@ -48,13 +49,6 @@ def _visit_for_notes(request: OrgRequest, visit_pk: int) -> Visit:
 
 def _wants_json(request: OrgRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _problems_url(visit: Visit) -> str | None:
-    try:
-        return reverse("visit_problems", args=[visit.pk])
-    except NoReverseMatch:
-        return None  # TODO: the problems page (another area) is not there yet
 
 
 def _note_key(question_id: int | None) -> str:
@@ -128,7 +122,8 @@ def _render_mode(
             "opening": services.opening_text(visit),
             "themes": themes,
             "general_note": note_field(None),
-            "problems_url": _problems_url(visit),
+            "problems": problems_of(visit),
+            "problems_url": reverse("visit_problems", args=[visit.pk]),
             "closing_form": closing_form,
             "substitute_form": substitute_form or SubstituteForm(organisation=request.organisation),
             "minutes": minutes,
