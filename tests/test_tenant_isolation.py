@@ -189,6 +189,12 @@ def _problem(world: World, org) -> models.Model:
     )
 
 
+def _category(world: World, org) -> models.Model:
+    from visitt.walkround.problems import ProblemCategory
+
+    return ProblemCategory.objects.create(organisation=org, name="Isolasjonskategori")
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -199,6 +205,7 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "problem_pk": _problem,
     "template_pk": _letter_template,
     "question_pk": _question,
+    "category_pk": _category,
 }
 
 # What an attacker would post: enough for every form here to change something if the

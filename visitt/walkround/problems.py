@@ -69,11 +69,13 @@ class ProblemCategory(models.Model):
         if ProblemCategory.objects.filter(organisation=organisation).exists():
             return
         names = DEFAULT_CATEGORIES["nn" if organisation.language == "nn" else "nb"]
+        # Two first visits at the same moment both seed; the unique name keeps one set.
         ProblemCategory.objects.bulk_create(
             [
                 ProblemCategory(organisation=organisation, name=name, order=i)
                 for i, name in enumerate(names)
-            ]
+            ],
+            ignore_conflicts=True,
         )
 
 

@@ -15,3 +15,4 @@ is_leadership = has_role(Role.TOP_LEADER, Role.COORDINATOR, Role.SECRETARY, Role
 rules.add_perm("walkround.view_notes", is_leadership)
 rules.add_perm("walkround.edit_notes", is_leadership)
 rules.add_perm("walkround.manage_questions", has_role(Role.ADMIN, Role.COORDINATOR))
+rules.add_perm("walkround.manage_categories", has_role(Role.ADMIN, Role.COORDINATOR))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,9 +95,14 @@ def guard(texts: list[str], override_reason: str) -> GuardResult:
     return result
 
 
-def categories_for(visit: Visit) -> Any:
+def categories_for(visit: Visit, *, keep: int | None = None) -> Any:
+    """The categories a problem of ``visit`` may get: those in use, plus ``keep`` (the
+    problem's own category, which stays choosable after it is retired)."""
     ProblemCategory.ensure_defaults(visit.organisation)
-    return ProblemCategory.objects.filter(organisation_id=visit.organisation_id, is_active=True)
+    offered = Q(is_active=True)
+    if keep is not None:
+        offered |= Q(pk=keep)
+    return ProblemCategory.objects.filter(offered, organisation_id=visit.organisation_id)
 
 
 def problems_of(visit: Visit) -> list[Problem]:
@@ -109,9 +114,15 @@ def free_number(visit: Visit) -> int | None:
     return next((n for n in range(1, MAX_PROBLEMS + 1) if n not in taken), None)
 
 
-def _check_category(visit: Visit, data: ProblemData) -> None:
-    if data.category is not None and data.category.organisation_id != visit.organisation_id:
+def _check_category(visit: Visit, data: ProblemData, current: int | None = None) -> None:
+    category = data.category
+    if category is None:
+        return
+    if category.organisation_id != visit.organisation_id:
         raise ProblemError(_("Choose a category of this organisation."))
+    # A retired category stays on the problems that have it, but is not given anew.
+    if not category.is_active and category.pk != current:
+        raise ProblemError(_("That category is retired. Choose another one."))
 
 
 def add_problem(
@@ -152,7 +163,7 @@ def edit_problem(
     """Saves ``data`` if ``version`` is the stored one; a stale edit changes nothing."""
     if problem.visit_id != visit.pk:
         raise ProblemError(_("That problem does not belong to this visit."))
-    _check_category(visit, data)
+    _check_category(visit, data, current=problem.category_id)
     result = guard([data.title, data.description], override_reason)
     with transaction.atomic():
         updated = Problem.objects.filter(pk=problem.pk, version=version).update(

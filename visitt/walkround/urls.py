@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("visitt.walkround.urls_questions")),
     path("", include("visitt.walkround.urls_mode")),
     path("", include("visitt.walkround.urls_problems")),
+    path("", include("visitt.walkround.urls_categories")),
 ]

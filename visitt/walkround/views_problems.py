@@ -124,7 +124,7 @@ def visit_problem_edit(request: OrgRequest, visit_pk: int, problem_pk: int) -> H
         Problem.objects.filter(visit=visit, visit__organisation=request.organisation),
         pk=problem_pk,
     )
-    categories = services.categories_for(visit)
+    categories = services.categories_for(visit, keep=problem.category_id)
     status = 200
     if request.method == "POST":
         form = ProblemForm(request.POST, categories=categories)
