@@ -135,5 +135,8 @@ def seed_demo(today: date | None = None) -> None:
     _people(trust, HEALTH_TRUST_PEOPLE, hashed)
 
     from visitt.planning.demo import seed_planning  # planning builds on organisations
+    from visitt.walkround.demo import seed_walkround  # and the walkround on planning
 
-    seed_planning(municipality, trust, today or timezone.localdate())
+    today = today or timezone.localdate()
+    seed_planning(municipality, trust, today)
+    seed_walkround(municipality, trust, today)
