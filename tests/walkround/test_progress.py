@@ -136,3 +136,9 @@ def test_the_start_page_leads_coordinators_to_the_question_bank(world, client_fo
 def test_the_unit_page_leads_to_the_units_own_questions(world, client_for):
     html = client_for(world.admin).get(reverse("unit_edit", args=[world.unit.pk])).content
     assert reverse("unit_questions", args=[world.unit.pk]) in html.decode()
+
+
+def test_the_question_bank_leads_to_the_opening_and_the_categories(world, client_for):
+    html = client_for(world.coordinator).get(reverse("question_bank")).content.decode()
+    assert reverse("opening_script_edit") in html
+    assert reverse("problem_categories") in html

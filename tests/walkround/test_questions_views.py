@@ -3,6 +3,7 @@ saves change nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -365,3 +366,10 @@ def test_a_top_leader_who_is_also_in_another_org_sees_only_this_orgs_questions(w
     qb.add_question(world.org, theme=Theme.TEAMWORK, text_nb="Bare vår organisasjon?")
     page = client_for(coordinator).get(BANK)
     assert "Bare vår organisasjon?" not in page.text
+
+
+def test_only_the_opening_text_is_marked_with_the_scripts_language(world, client_for):
+    html = client_for(world.admin).get(reverse("opening_script_edit") + "?sprak=nn").content
+    html = html.decode()
+    assert re.search(r'<textarea[^>]*lang="nn"', html)
+    assert not re.search(r'<form[^>]*lang="', html)

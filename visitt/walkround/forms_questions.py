@@ -55,6 +55,10 @@ class OpeningScriptForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, language: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].validators.append(MaxLengthValidator(10_000))
+        # The script is in its language form (nb or nn), the label and help text in the
+        # interface's language: only the text field carries the script's `lang`.
+        if language:
+            self.fields["text"].widget.attrs["lang"] = language

@@ -171,7 +171,9 @@ def opening_script_edit(request: OrgRequest) -> HttpResponse:
     if requested not in qb.DEFAULT_OPENING:
         return HttpResponse(_("Unknown language form."), **BAD_REQUEST)
     script = qb.ensure_opening_script(org, requested)
-    form = OpeningScriptForm(request.POST or None, initial={"text": script.text})
+    form = OpeningScriptForm(
+        request.POST or None, initial={"text": script.text}, language=script.language
+    )
     version = script.version
     status = 200
     if request.method == "POST":
