@@ -8,12 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import make_user
 from visitt.audit.models import AuditEvent
 from visitt.organisations.models import Role
-from visitt.planning.models import Visit
 from visitt.walkround import categories as taxonomy
 from visitt.walkround import services_problems as services
 from visitt.walkround.problems import DEFAULT_CATEGORIES, Problem, ProblemCategory
@@ -36,19 +34,6 @@ def named(org, name: str) -> ProblemCategory:
 
 def add(client, name: str):
     return client.post(LIST, {"action": "add", "new-name": name})
-
-
-@pytest.fixture
-def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate(),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        created_by=world.coordinator,
-    )
 
 
 def test_the_urls_are_where_the_lead_says():

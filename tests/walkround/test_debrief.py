@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import make_user
 from visitt.audit.models import AuditEvent
@@ -16,20 +15,6 @@ from visitt.walkround.problems import Problem
 
 A = AuditEvent.Action
 FNR = "15108695088"
-
-
-@pytest.fixture
-def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate(),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        unit_leader=world.unit_leader,
-        created_by=world.coordinator,
-    )
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import make_user
+from tests.walkround.conftest import make_visit
 from visitt.audit.models import AuditEvent
 from visitt.organisations.models import Role
 from visitt.planning.models import Participant, Profession, Visit
@@ -22,16 +20,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 @pytest.fixture
 def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate() + timedelta(days=7),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        unit_leader=world.unit_leader,
-        created_by=world.coordinator,
-    )
+    return make_visit(world, in_days=7)
 
 
 @pytest.fixture

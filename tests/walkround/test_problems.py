@@ -25,20 +25,6 @@ A = AuditEvent.Action
 FNR = "15108695088"  # a valid fødselsnummer (synthetic)
 
 
-@pytest.fixture
-def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate(),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        unit_leader=world.unit_leader,
-        created_by=world.coordinator,
-    )
-
-
 def list_url(visit: Visit) -> str:
     return reverse("visit_problems", args=[visit.pk])
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
+from tests.walkround.conftest import make_visit
 from visitt.organisations.models import Role
 from visitt.planning.models import Participant, Profession, Visit
 from visitt.walkround.conduct import Debrief, VisitNote, Walkround
@@ -20,16 +21,7 @@ from visitt.walkround.progress import phase2_steps
 
 @pytest.fixture
 def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate(),
-        visit_leader=world.top_leader,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        unit_leader=world.unit_leader,
-        created_by=world.coordinator,
-    )
+    return make_visit(world, leader=world.top_leader)
 
 
 def done(visit: Visit) -> dict[str, bool]:

@@ -3,11 +3,9 @@ reordering, rewording with a version check, and the opening script."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
+from tests.walkround.conftest import make_visit
 from visitt.planning.models import Visit
 from visitt.walkround import question_bank as qb
 from visitt.walkround.models import (
@@ -22,15 +20,7 @@ from visitt.walkround.models import (
 
 @pytest.fixture
 def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate() + timedelta(days=7),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        created_by=world.coordinator,
-    )
+    return make_visit(world, in_days=7)
 
 
 def test_the_bank_is_seeded_once_with_every_question_of_vedlegg_2(world):

@@ -4,15 +4,14 @@ saves change nothing."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import make_user
+from tests.walkround.conftest import make_visit
 from visitt.organisations.models import Role
 from visitt.planning.models import Visit
 from visitt.walkround import question_bank as qb
@@ -24,15 +23,7 @@ CREDIT = "Norwegian Directorate of Health"
 
 @pytest.fixture
 def visit(world) -> Visit:
-    return Visit.objects.create(
-        organisation=world.org,
-        unit=world.unit,
-        date=timezone.localdate() + timedelta(days=7),
-        visit_leader=world.coordinator,
-        coordinator=world.coordinator,
-        secretary=world.secretary,
-        created_by=world.coordinator,
-    )
+    return make_visit(world, in_days=7)
 
 
 @pytest.fixture
