@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "visitt.audit",
     "visitt.planning",
     "visitt.walkround",
+    "visitt.followup",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Empty: use the organisation's language form."),
     )
+    # Follow-up notices one by one, or gathered in one e-mail a day.
+    daily_digest = models.BooleanField(
+        _("gather notices in one e-mail a day"),
+        default=False,
+        help_text=_(
+            "Off: each notice (minutes due, actions due, feedback owed) comes as it arises."
+        ),
+    )
 
     objects = UserManager()
 

@@ -78,6 +78,20 @@ class AuditEvent(models.Model):
         # Phase 2: the walkround. Notes are confidential: every read is recorded.
         NOTES_READ = "visit.notes_read", _("Read the notes from a visit")
         NOTES_CHANGED = "visit.notes_changed", _("Changed the notes from a visit")
+        # Phase 3: the follow-up.
+        PLAN_ITEM_CHANGED = "followup.plan_changed", _("Changed an action plan")
+        ACTION_STATUS_CHANGED = "followup.action_status", _("Changed the status of an action")
+        MINUTES_CHANGED = "minutes.changed", _("Changed the minutes")
+        MINUTES_SENT_FOR_REVIEW = "minutes.review", _("Sent the minutes for review")
+        MINUTES_SIGNED = "minutes.signed", _("Signed the minutes")
+        MINUTES_SIGNING_FAILED = "minutes.sign_failed", _("Failed to sign the minutes")
+        MINUTES_NEW_VERSION = "minutes.new_version", _("Made a new version of signed minutes")
+        MINUTES_SENT = "minutes.sent", _("Sent the minutes to the participants")
+        FEEDBACK_SENT = "followup.feedback", _("Sent feedback to the conversation group")
+        FOLLOW_UP_PLANNED = "followup.planned", _("Planned the follow-up visit")
+        FOLLOW_UP_RECORDED = "followup.recorded", _("Recorded the follow-up of the problems")
+        VISIT_CLOSED = "visit.closed", _("Closed a visit")
+        NOTIFICATION_SETTINGS_CHANGED = "account.notifications", _("Changed notice settings")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     organisation = models.ForeignKey(

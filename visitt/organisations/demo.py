@@ -134,9 +134,11 @@ def seed_demo(today: date | None = None) -> None:
     _people(municipality, MUNICIPALITY_PEOPLE, hashed)
     _people(trust, HEALTH_TRUST_PEOPLE, hashed)
 
+    from visitt.followup.demo import seed_followup  # the follow-up on the walkround
     from visitt.planning.demo import seed_planning  # planning builds on organisations
     from visitt.walkround.demo import seed_walkround  # and the walkround on planning
 
     today = today or timezone.localdate()
     seed_planning(municipality, trust, today)
     seed_walkround(municipality, trust, today)
+    seed_followup(municipality, trust, today)

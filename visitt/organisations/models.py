@@ -83,6 +83,19 @@ class Organisation(models.Model):
         choices=TwoFactorPolicy,
         default=TwoFactorPolicy.LEADERS_AND_ADMINS,
     )
+    # Phase 3 choices.
+    minutes_show_names = models.BooleanField(
+        _("name the participants in the minutes"),
+        default=False,
+        help_text=_("Off: the minutes list the conversation group by profession only."),
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("days before an overdue action goes to the top leader"),
+        default=14,
+        help_text=_(
+            "The owner is reminded first; this many days after the due date the top leaders are told too."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

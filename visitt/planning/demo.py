@@ -574,7 +574,7 @@ def _seed(
     visits = _build_year(ctx, specs, taken)
     if organisation.language != "nn":
         _incidents(ctx)
-        upcoming = [v for v in visits if v.status != Visit.Status.CONDUCTED]
+        upcoming = [v for v in visits if not v.is_conducted]
         if upcoming:
             next_visit = min(upcoming, key=lambda v: (v.date, v.start_time))
             StaffInput.objects.bulk_create(

@@ -36,9 +36,7 @@ def share(part: int, whole: int) -> Decimal | None:
 def visited_unit_ids(visits: Iterable[Visit]) -> set[int]:
     """Units with a conducted walkround (a follow-up visit does not count as one)."""
     return {
-        visit.unit_id
-        for visit in visits
-        if visit.kind == Visit.Kind.MAIN and visit.status == Visit.Status.CONDUCTED
+        visit.unit_id for visit in visits if visit.kind == Visit.Kind.MAIN and visit.is_conducted
     }
 
 

@@ -357,7 +357,7 @@ def request_invitation(
     """
     from .tasks_documents import send_visit_invitation
 
-    if visit.status == Visit.Status.CONDUCTED:
+    if visit.is_conducted:
         raise CannotSendInvitation(_("This visit is already conducted."))
     recipients = invitation_recipients(visit)
     if not recipients:

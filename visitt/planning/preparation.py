@@ -118,7 +118,7 @@ class StaffInputLimitReached(Exception):
 def accepts_staff_input(visit: Visit, today: date | None = None) -> bool:
     """Examples are taken until the end of the visit day, and not once it is conducted."""
     today = today or timezone.localdate()
-    return visit.date >= today and visit.status != Visit.Status.CONDUCTED
+    return visit.date >= today and not visit.is_conducted
 
 
 def staff_input_url(visit: Visit) -> str:

@@ -42,7 +42,7 @@ def send_visit_reminder(visit_id: int) -> int:
         .filter(pk=visit_id)
         .first()
     )
-    if visit is None or visit.reminder_sent_at is None or visit.status == Visit.Status.CONDUCTED:
+    if visit is None or visit.reminder_sent_at is None or visit.is_conducted:
         return 0
     recipients = reminder_recipients(visit)
     context = {

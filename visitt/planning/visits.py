@@ -34,6 +34,10 @@ class VisitQuerySet(models.QuerySet["Visit"]):
     def for_organisation(self, organisation: Organisation) -> VisitQuerySet:
         return self.filter(organisation=organisation)
 
+    def conducted(self) -> VisitQuerySet:
+        """Visits that have taken place, wherever they are in the follow-up."""
+        return self.exclude(status__in=Visit.NOT_YET_CONDUCTED)
+
     def upcoming(self, today: date | None = None) -> VisitQuerySet:
         today = today or timezone.localdate()
         return self.filter(
@@ -61,9 +65,16 @@ class Visit(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up visit")
 
     class Status(models.TextChoices):
+        # Phase 1 and 2.
         PLANNED = "planned", _("Planned")
         CONFIRMED = "confirmed", _("Confirmed")
         CONDUCTED = "conducted", _("Conducted")
+        # Phase 3: the follow-up.
+        MINUTES_DRAFTED = "minutes_drafted", _("Minutes drafted")
+        MINUTES_SIGNED = "minutes_signed", _("Minutes signed")
+        FOLLOW_UP_PLANNED = "follow_up_planned", _("Follow-up planned")
+        FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+        CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visits")
     plan = models.ForeignKey(
@@ -207,6 +218,17 @@ class Visit(models.Model):
         return members
 
     # --- Lifecycle ------------------------------------------------------------------
+    #
+    # planned -> confirmed -> conducted -> minutes drafted -> minutes signed ->
+    # follow-up planned -> follow-up done -> closed. A follow-up visit itself ends at
+    # "closed" once its short minutes are signed. Never "cancelled" (see the module).
+
+    NOT_YET_CONDUCTED = ("planned", "confirmed")
+
+    @property
+    def is_conducted(self) -> bool:
+        """Whether the visit has taken place (whatever the follow-up has reached)."""
+        return self.status not in self.NOT_YET_CONDUCTED
 
     @property
     def can_be_deleted(self) -> bool:
@@ -224,6 +246,45 @@ class Visit(models.Model):
         self.conducted_at = timezone.now()
         self._change_status(self.Status.CONDUCTED, by, extra=["conducted_at"])
 
+    def mark_minutes_drafted(self, by) -> None:
+        self._advance(self.Status.MINUTES_DRAFTED, (self.Status.CONDUCTED,), by)
+
+    def mark_minutes_signed(self, by) -> None:
+        self._advance(
+            self.Status.MINUTES_SIGNED, (self.Status.CONDUCTED, self.Status.MINUTES_DRAFTED), by
+        )
+
+    def mark_follow_up_planned(self, by) -> None:
+        if self.kind != self.Kind.MAIN:
+            raise VisitTransitionError(_("A follow-up visit has no follow-up visit of its own."))
+        self._advance(self.Status.FOLLOW_UP_PLANNED, (self.Status.MINUTES_SIGNED,), by)
+
+    def mark_follow_up_done(self, by) -> None:
+        self._advance(self.Status.FOLLOW_UP_DONE, (self.Status.FOLLOW_UP_PLANNED,), by)
+
+    def close(self, by) -> None:
+        """The end of the cycle: a main visit after its follow-up, a follow-up visit
+        when its own short minutes are signed."""
+        ready = (
+            (self.Status.FOLLOW_UP_DONE,)
+            if self.kind == self.Kind.MAIN
+            else (self.Status.CONDUCTED, self.Status.MINUTES_DRAFTED, self.Status.MINUTES_SIGNED)
+        )
+        self._advance(self.Status.CLOSED, ready, by)
+
+    def _advance(self, status: str, allowed_from: tuple[str, ...], by) -> None:
+        if self.status == status:
+            return  # already there: a double submit changes nothing
+        if self.status not in allowed_from:
+            raise VisitTransitionError(
+                _("The visit cannot go from “%(current)s” to “%(next)s”.")
+                % {
+                    "current": self.Status(self.status).label,
+                    "next": self.Status(status).label,
+                }
+            )
+        self._change_status(status, by)
+
     def _change_status(self, status: str, by, extra: list[str] | None = None) -> None:
         self.status = status
         self.version = F("version") + 1
@@ -236,7 +297,7 @@ class Visit(models.Model):
         A postponed visit goes back to "planned": the unit must confirm the new date.
         """
         reason = reason.strip()
-        if self.status == self.Status.CONDUCTED:
+        if self.is_conducted:
             raise VisitTransitionError(_("A conducted visit cannot be postponed."))
         if not reason:
             raise VisitTransitionError(_("Give a reason for postponing the visit."))

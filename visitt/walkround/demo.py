@@ -279,7 +279,8 @@ def _conducted_visit(organisation: Organisation, unit_code: str) -> Visit | None
     year the demo may have only a few); None when there is none yet. Annotated with
     whether it has a walkround already."""
     visits = (
-        Visit.objects.filter(organisation=organisation, status=Visit.Status.CONDUCTED)
+        Visit.objects.filter(organisation=organisation)
+        .conducted()
         .select_related("organisation", "secretary", "coordinator", "visit_leader")
         .annotate(walked=Exists(Walkround.objects.filter(visit=OuterRef("pk"))))
     )

@@ -87,6 +87,6 @@ def phase2_steps(visit: Visit) -> list[Step]:
         Step(
             "completed",
             _("The walkround is completed and the visit conducted"),
-            row["walkround__completed_at"] is not None or visit.status == Visit.Status.CONDUCTED,
+            row["walkround__completed_at"] is not None or visit.is_conducted,
         ),
     ]

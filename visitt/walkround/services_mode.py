@@ -303,7 +303,7 @@ def save_closing(
         raise ModeError(_("The end time must be after the start time."))
     if complete and (actual_start is None or actual_end is None):
         raise ModeError(_("Fill in the actual start and end time to complete the walkround."))
-    if complete and visit.status == Visit.Status.CONDUCTED:
+    if complete and visit.is_conducted:
         raise ModeError(_("This visit is already conducted."))
     with transaction.atomic():
         walkround = walkround_for(visit)

@@ -129,7 +129,7 @@ def _render_mode(
             "minutes": minutes,
             "too_long": minutes is not None and minutes > RECOMMENDED_MINUTES,
             "recommended_minutes": RECOMMENDED_MINUTES,
-            "conducted": visit.status == Visit.Status.CONDUCTED,
+            "conducted": visit.is_conducted,
         },
         status=status,
     )

@@ -301,7 +301,7 @@ def visit_questions(request: OrgRequest, visit_pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied(_("Your role does not give access to this page."))
-        if visit.status == Visit.Status.CONDUCTED:
+        if visit.is_conducted:
             return HttpResponse(
                 _("The visit is conducted; its questions can no longer be changed."),
                 **BAD_REQUEST,
@@ -334,7 +334,7 @@ def visit_questions(request: OrgRequest, visit_pk: int) -> HttpResponse:
             "themes": _themes(questions, language),
             "rows": _picker_rows(questions, available, language),
             "source": source,
-            "can_change": can_change and visit.status != Visit.Status.CONDUCTED,
+            "can_change": can_change and not visit.is_conducted,
             "error": error,
             "credit": qb.CREDIT,
         },
