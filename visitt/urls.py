@@ -54,4 +54,5 @@ urlpatterns = [
     path("organisasjon/logg/", audit_views.audit_log, name="audit_log"),
     path("", include("visitt.planning.urls")),
     path("", include("visitt.walkround.urls")),
+    path("", include("visitt.followup.urls")),
 ]

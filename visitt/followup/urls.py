@@ -1,0 +1,7 @@
+"""Phase 3 URLs, one module per area."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("visitt.followup.urls_feedback")),
+]
