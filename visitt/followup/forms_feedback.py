@@ -16,9 +16,7 @@ class FeedbackForm(GuardedForm):
         label=_("Message to the conversation group"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "Short and about the system. For an action that is not possible now, say why."
-        ),
+        help_text=_("Short and about the system. For an action that is not possible now, say why."),
     )
     # The outcome the writer saw: if the action changed meanwhile, nothing is sent.
     about_status = forms.ChoiceField(choices=Action.Status.choices, widget=forms.HiddenInput)

@@ -100,10 +100,13 @@ def suggested_message(action: Action, language: str) -> str:
                 "Thank you for raising “%(problem)s” at the walkround. The action "
                 "“%(action)s” cannot be carried out now. The reason: %(reason)s"
             ) % {**values, "reason": action.reason.strip()}
-        return _(
-            "Thank you for raising “%(problem)s” at the walkround. The action “%(action)s” "
-            "has been carried out."
-        ) % values
+        return (
+            _(
+                "Thank you for raising “%(problem)s” at the walkround. The action “%(action)s” "
+                "has been carried out."
+            )
+            % values
+        )
 
 
 def with_reason(action: Action, message: str, language: str) -> str:

@@ -42,8 +42,6 @@ def send_feedback_emails(feedback_id: int) -> int:
     visit = context["visit"]
     sent = 0
     for address in recipients(visit).emails:
-        send_templated(
-            "feedback_to_group", address, context, language=visit.organisation.language
-        )
+        send_templated("feedback_to_group", address, context, language=visit.organisation.language)
         sent += 1
     return sent

@@ -181,7 +181,9 @@ def visit_close(request: OrgRequest, visit_pk: int) -> HttpResponse:
     try:
         services.close_visit(request, visit)
     except VisitTransitionError as error:
-        messages.error(request, _("The visit cannot be closed yet. %(missing)s") % {"missing": error})
+        messages.error(
+            request, _("The visit cannot be closed yet. %(missing)s") % {"missing": error}
+        )
     else:
         messages.success(request, _("The visit is closed. The cycle is complete."))
     return redirect(f"{reverse('visit_detail', args=[visit.pk])}#follow-up")
