@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("visitt.followup.urls_feedback")),
     path("", include("visitt.followup.urls_review")),
+    path("", include("visitt.followup.urls_minutes")),
 ]
