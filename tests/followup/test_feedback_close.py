@@ -104,3 +104,16 @@ def test_unit_leaders_and_other_organisations_may_not_close(world, en_client_for
     assert en_client_for(world.coordinator).get(
         reverse("visit_close", args=[cycle.visit.pk])
     ).status_code in (405,)
+
+
+def test_the_visit_page_links_the_follow_up_and_offers_closing(world, en_client_for):
+    cycle = follow_up_done(world)
+    client = en_client_for(world.coordinator)
+    page = client.get(reverse("visit_detail", args=[cycle.visit.pk])).content.decode()
+    assert reverse("visit_close", args=[cycle.visit.pk]) in page
+    assert reverse("follow_up_review", args=[cycle.visit.pk]) in page
+    assert reverse("feedback_owed") in page
+    follow_up = cycle.visit.follow_ups.get()
+    page = client.get(reverse("visit_detail", args=[follow_up.pk])).content.decode()
+    assert reverse("follow_up_review", args=[follow_up.pk]) in page
+    assert reverse("visit_close", args=[follow_up.pk]) not in page
