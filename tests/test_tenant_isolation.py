@@ -195,6 +195,20 @@ def _category(world: World, org) -> models.Model:
     return ProblemCategory.objects.create(organisation=org, name="Isolasjonskategori")
 
 
+def _feedback(world: World, org) -> models.Model:
+    from visitt.followup.feedback import Feedback
+    from visitt.followup.plans import Action
+
+    problem = _problem(world, org)
+    user = problem.created_by
+    action = Action.objects.create(
+        problem=problem, what="Hemmeleg tiltak", status="done", created_by=user
+    )
+    return Feedback.objects.create(
+        action=action, about_status="done", message="Hemmeleg", sent_by=user
+    )
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -206,6 +220,7 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "template_pk": _letter_template,
     "question_pk": _question,
     "category_pk": _category,
+    "feedback_pk": _feedback,
 }
 
 # What an attacker would post: enough for every form here to change something if the

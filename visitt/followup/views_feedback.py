@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -145,11 +145,13 @@ def _feedback_in_organisation(request: OrgRequest, feedback_pk: int) -> Feedback
 
 
 @org_view("followup.edit_plans")
-@require_http_methods(["GET", "HEAD"])
 def feedback_letters_pdf(request: OrgRequest, feedback_pk: int) -> HttpResponse:
     """One A4 letter per participant without e-mail, for the contact person to hand out
     (a single letter "to the conversation group" if everyone has an address)."""
+    # The feedback first: another organisation's is 404 whatever the method.
     feedback = _feedback_in_organisation(request, feedback_pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     context = letter_context(feedback)
     visit, organisation = context["visit"], context["organisation"]
     names = [p.name for p in services.recipients(visit).without_email] or [""]
