@@ -209,6 +209,24 @@ def _feedback(world: World, org) -> models.Model:
     )
 
 
+def _measure(world: World, org) -> models.Model:
+    from visitt.followup.plans import Measure
+
+    return Measure.objects.create(problem=_problem(world, org), name="Hemmeleg måling")
+
+
+def _action(world: World, org) -> models.Model:
+    from visitt.followup.plans import Action
+
+    problem = _problem(world, org)
+    # Owned by the outsider's own account in their organisation, so that an owner-only
+    # page is reachable for their own object and refused for the other's.
+    owner = world.top_leader if org == world.org else world.outsider
+    return Action.objects.create(
+        problem=problem, what="Hemmeleg tiltak", owner=owner, created_by=owner
+    )
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -221,6 +239,8 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "question_pk": _question,
     "category_pk": _category,
     "feedback_pk": _feedback,
+    "measure_pk": _measure,
+    "action_pk": _action,
 }
 
 # What an attacker would post: enough for every form here to change something if the

@@ -18,6 +18,7 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
             "manage_visits": user.has_perm("planning.manage_visits", org),
             "view_preparation": user.has_perm("planning.view_preparation", org),
             "manage_questions": user.has_perm("walkround.manage_questions", org),
+            "own_actions": user.has_perm("followup.own_actions", org),
         }
     return {
         "current_organisation": org,
