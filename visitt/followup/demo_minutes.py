@@ -1,11 +1,132 @@
-"""Demo data for phase 3 (minutes). Filled in by the work on that area."""
+"""The demo's minutes (after demo_plans, so the draft has the agreed actions):
+
+- the conducted walkround at Solbakken sykehjem, avdeling 1: minutes drafted by the
+  secretary the day after, sent for review, signed on the third working day (within
+  the four-working-day deadline) by the top leader, who led the visit and so signs as
+  both top leader and visit leader, and sent to the participants an hour later. Signing
+  plans the follow-up visit three months later, as it does in Visitt;
+- another conducted walkround of the year whose minutes were drafted but never
+  signed: its deadline has passed, so the daily notices have something overdue.
+
+Made with the models directly (no e-mails, no audit events: nobody did anything, the
+demo was seeded). Idempotent: a visit that has minutes is left alone.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef
+
+from visitt.accounts.models import User
+from visitt.core.workdays import add_working_days
 from visitt.organisations.models import Organisation
+from visitt.planning.models import Visit
+from visitt.planning.visits import OSLO
+from visitt.walkround.conduct import Walkround
+
+from .minutes import Minutes, MinutesVersion, Signature, minutes_deadline
+from .services_minutes import draft_body
+from .services_visits import plan_follow_up_visit
+
+UNIT_CODE = "SOL-1"
+TOP = "toppleder@demo.visitt.no"
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), OSLO)
+
+
+def _writer(visit: Visit) -> User:
+    return visit.secretary or visit.coordinator or visit.visit_leader
+
+
+def _draft(visit: Visit, written: datetime) -> tuple[Minutes, MinutesVersion]:
+    show_names = visit.organisation.minutes_show_names
+    minutes = Minutes.objects.create(
+        visit=visit, deadline=minutes_deadline(visit.date), show_names=show_names
+    )
+    version = MinutesVersion.objects.create(
+        minutes=minutes, number=1, body=draft_body(visit, show_names), created_by=_writer(visit)
+    )
+    Minutes.objects.filter(pk=minutes.pk).update(created_at=written, updated_at=written)
+    MinutesVersion.objects.filter(pk=version.pk).update(created_at=written, updated_at=written)
+    if visit.status == Visit.Status.CONDUCTED:
+        visit.mark_minutes_drafted(_writer(visit))
+    return minutes, version
+
+
+def _signed(visit: Visit, today: date) -> None:
+    """The walkround's minutes, signed in time and sent."""
+    top = User.objects.filter(email=TOP).first() or visit.visit_leader
+    drafted = _at(add_working_days(visit.date, 1), 10)
+    signed = _at(add_working_days(visit.date, 3), 13)
+    if signed.date() >= today:  # a visit only days ago: not signed yet
+        return
+    minutes, version = _draft(visit, drafted)
+    signers = {Signature.Role.TOP_LEADER: top, Signature.Role.VISIT_LEADER: visit.visit_leader}
+    for offset, (role, user) in enumerate(signers.items()):
+        signature = Signature.objects.create(
+            minutes_version=version,
+            role=role,
+            signer=user,
+            signer_name=user.get_full_name() or str(user),
+            method=Signature.Method.PASSWORD,
+        )
+        # One person in both roles signs once: the same moment for both rows.
+        moment = signed if user == top else signed - timedelta(minutes=30 + offset)
+        Signature.objects.filter(pk=signature.pk).update(signed_at=moment)
+    MinutesVersion.objects.filter(pk=version.pk).update(
+        locked_at=signed, sent_at=signed + timedelta(hours=1)
+    )
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=Minutes.Status.SIGNED,
+        sent_for_review_at=drafted + timedelta(hours=3),
+        signed_at=signed,
+        updated_at=signed,
+        version=3,
+    )
+    visit.refresh_from_db()
+    if visit.status == Visit.Status.MINUTES_DRAFTED:
+        visit.mark_minutes_signed(top)
+    if visit.status == Visit.Status.MINUTES_SIGNED:
+        plan_follow_up_visit(None, visit)
+
+
+def _overdue(municipality: Organisation, walked: Visit | None, today: date) -> None:
+    """A draft past its deadline, on the latest other conducted walkround."""
+    if Minutes.objects.filter(
+        visit__organisation=municipality, signed_at=None, deadline__lt=today
+    ).exists():
+        return
+    candidates = (
+        Visit.objects.filter(
+            organisation=municipality,
+            kind=Visit.Kind.MAIN,
+            status=Visit.Status.CONDUCTED,
+            minutes__isnull=True,
+        )
+        .exclude(pk=getattr(walked, "pk", None))
+        .select_related("organisation", "unit", "visit_leader", "coordinator", "secretary")
+        .order_by("-date")
+    )
+    for visit in candidates:
+        if minutes_deadline(visit.date) < today:
+            _draft(visit, _at(add_working_days(visit.date, 2), 14))
+            return
 
 
 def seed(municipality: Organisation, trust: Organisation, today: date) -> None:
-    return None
+    walked = (
+        Visit.objects.filter(organisation=municipality, kind=Visit.Kind.MAIN)
+        .conducted()
+        .filter(Exists(Walkround.objects.filter(visit=OuterRef("pk"))))
+        .select_related(
+            "organisation", "unit", "visit_leader", "coordinator", "secretary", "medical_advisor"
+        )
+        .order_by("-date")
+    )
+    visit = walked.filter(unit__code=UNIT_CODE).first() or walked.first()
+    if visit is not None and not Minutes.objects.filter(visit=visit).exists():
+        _signed(visit, today)
+    _overdue(municipality, visit, today)
