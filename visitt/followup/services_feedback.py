@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 
 from visitt.audit.models import AuditEvent
 from visitt.audit.services import record
-from visitt.core.personal_data import check_text, record_override
+from visitt.core.personal_data import record_override
 from visitt.organisations.models import Organisation, Role
 from visitt.planning.group import Participant
 from visitt.planning.models import Visit
 from visitt.planning.visits import VisitTransitionError
 from visitt.walkround.access import is_on_team
+from visitt.walkround.services_problems import ProblemError, guard
 
 from .feedback import Feedback
 from .plans import Action
@@ -42,14 +43,9 @@ A = AuditEvent.Action
 LEADERSHIP = frozenset({Role.TOP_LEADER, Role.COORDINATOR, Role.SECRETARY, Role.MEDICAL_ADVISOR})
 
 
-class FeedbackError(Exception):
-    """A refused message; nothing was stored or sent. ``status`` as in ProblemError."""
-
-    def __init__(self, messages: str | list[str], status: int = 400, needs_reason: bool = False):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.status = status
-        self.needs_reason = needs_reason
-        super().__init__(" ".join(self.messages))
+# A refused message, nothing stored or sent: the same shape as a refused problem
+# (messages for the user, an HTTP status, whether a reason would let it through).
+FeedbackError = ProblemError
 
 
 class AlreadySent(Exception):
@@ -182,11 +178,7 @@ def send_feedback(
         text = with_reason(locked, message, language)
         if not text:
             raise FeedbackError(_("Write a short message to the group."))
-        result = check_text(text)
-        if result.blocked:
-            raise FeedbackError(result.messages(), status=422)
-        if result.has_warnings and not override_reason.strip():
-            raise FeedbackError(result.messages(), status=422, needs_reason=True)
+        result = guard([text], override_reason)
         group = recipients(visit)
         try:
             with transaction.atomic():

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from visitt.audit.models import AuditEvent
 from visitt.audit.services import record
-from visitt.core.personal_data import check_text, record_override
+from visitt.core.personal_data import record_override
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
+from visitt.walkround.services_problems import ProblemError, guard, stale_message
 
 from .plans import Action
 from .review import FollowUpReview
@@ -31,21 +32,9 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class ReviewError(Exception):
-    """A refused save; nothing was stored. ``status`` as in ProblemError."""
-
-    def __init__(self, messages: str | list[str], status: int = 400, needs_reason: bool = False):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.status = status
-        self.needs_reason = needs_reason
-        super().__init__(" ".join(self.messages))
-
-
-def stale_message() -> str:
-    return _(
-        "Someone else saved this while you were editing. Nothing was changed: reload the "
-        "page to see their version, then make your change again."
-    )
+# A refused save, nothing stored: the same shape as a refused problem (messages for
+# the user, an HTTP status, whether a reason would let it through).
+ReviewError = ProblemError
 
 
 @dataclass
@@ -105,11 +94,7 @@ def save_review(
     if visit.status == Visit.Status.CLOSED:
         raise ReviewError(_("This follow-up visit is closed."))
     comment = comment.replace("\r\n", "\n").strip()
-    result = check_text(comment)
-    if result.blocked:
-        raise ReviewError(result.messages(), status=422)
-    if result.has_warnings and not override_reason.strip():
-        raise ReviewError(result.messages(), status=422, needs_reason=True)
+    result = guard([comment], override_reason)
     values: dict[str, Any] = {
         "implemented": implemented,
         "improved": improved,
