@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - client_for is the English clients fixture from test_minutes
 """The signed minutes as PDF, sending them to the participants exactly once, the
 follow-up visit's short minutes, and the minutes deadline in the visit list."""
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.followup.test_minutes import (
-    client_for,  # noqa: F401 - the English clients fixture
+    client_for,  # noqa: F401
     conducted_visit,
     review,
     sign_as,

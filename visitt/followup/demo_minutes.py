@@ -106,10 +106,11 @@ def _overdue(municipality: Organisation, walked: Visit | None, today: date) -> N
             status=Visit.Status.CONDUCTED,
             minutes__isnull=True,
         )
-        .exclude(pk=getattr(walked, "pk", None))
         .select_related("organisation", "unit", "visit_leader", "coordinator", "secretary")
         .order_by("-date")
     )
+    if walked is not None:
+        candidates = candidates.exclude(pk=walked.pk)
     for visit in candidates:
         if minutes_deadline(visit.date) < today:
             _draft(visit, _at(add_working_days(visit.date, 2), 14))
