@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("visitt.followup.urls_feedback")),
     path("", include("visitt.followup.urls_review")),
     path("", include("visitt.followup.urls_plans")),
+    path("", include("visitt.followup.urls_notices")),
     path("", include("visitt.followup.urls_minutes")),
 ]

@@ -1,0 +1,109 @@
+"""Two runs of the daily notices at the same moment (two machines, or cron overlapping a
+manual run) never send a notice twice, single or in a digest. Needs real row locks
+between connections, so it runs on PostgreSQL (DATABASE_URL=postgres://...) and is
+skipped on SQLite, unless VISITT_REQUIRE_POSTGRES=1 makes the skip a failure."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+
+from tests.followup.notices_support import at, conducted_visit, make_action
+from visitt.followup import notify
+from visitt.followup.notices import Notice
+from visitt.followup.plans import Action
+
+ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+if not ON_POSTGRES and os.environ.get("VISITT_REQUIRE_POSTGRES") == "1":  # pragma: no cover
+    raise RuntimeError("VISITT_REQUIRE_POSTGRES=1, but the tests do not run on PostgreSQL")
+pytestmark = pytest.mark.skipif(
+    not ON_POSTGRES, reason="concurrent claims need PostgreSQL (set DATABASE_URL)"
+)
+
+RUNS = 2
+TODAY = date(2026, 4, 8)
+
+
+def test_two_concurrent_runs_send_every_notice_exactly_once(world, transactional_db):
+    world.secretary.daily_digest = True  # some in a digest, the rest one by one
+    world.secretary.save(update_fields=["daily_digest"])
+    for i in range(4):
+        conducted_visit(world, date(2026, 3, 23) + timedelta(days=i))  # minutes overdue
+        make_action(world, due=TODAY + timedelta(days=i), what=f"Tiltak {i}")  # due soon
+        make_action(
+            world, due=TODAY - timedelta(days=30 + i), owner=world.secretary, what=f"Sent {i}"
+        )
+        make_action(
+            world,
+            due=TODAY,
+            status=Action.Status.DONE,
+            finished=at(TODAY - timedelta(days=1)),
+            what=f"Ferdig {i}",
+        )
+
+    # Both runs read what is due before either claims anything, so they race for every
+    # notice.
+    barrier = threading.Barrier(RUNS, timeout=30)
+    real_claim = notify.claim
+    started = threading.local()
+
+    def claim_after_both_have_read(due, user):
+        if not getattr(started, "yes", False):
+            started.yes = True
+            barrier.wait()
+        return real_claim(due, user)
+
+    results: list[notify.RunResult] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            result = notify.send_followup_notices(TODAY)
+            with lock:
+                results.append(result)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    notify.claim = claim_after_both_have_read  # type: ignore[assignment]
+    try:
+        threads = [threading.Thread(target=run) for _ in range(RUNS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        notify.claim = real_claim  # type: ignore[assignment]
+
+    assert errors == []
+    assert len(results) == RUNS
+    every_claim = [key for result in results for key in result.created]
+    all_keys = list(Notice.objects.values_list("key", flat=True))
+    assert sorted(every_claim) == sorted(all_keys)  # each claimed once, none lost
+    assert not Notice.objects.filter(sent_at=None).exists()
+
+    # Single notices: one e-mail each, to everyone but the secretary.
+    singles = [m for m in mail.outbox if m.to != [world.secretary.email]]
+    others = Notice.objects.exclude(recipient=world.secretary).select_related("recipient")
+    assert len(singles) == others.count()
+    for notice in others:
+        hits = [m for m in singles if m.to == [notice.recipient.email] and notice.body in m.body]
+        assert len(hits) == 1, notice.key
+    # The secretary's notices: each in exactly one digest.
+    digests = [m.body for m in mail.outbox if m.to == [world.secretary.email]]
+    assert digests
+    for notice in Notice.objects.filter(recipient=world.secretary):
+        assert sum(body.count(notice.body) for body in digests) == 1, notice.key
+
+    # A third run afterwards finds nothing left to do.
+    before = len(mail.outbox)
+    again = notify.send_followup_notices(TODAY)
+    assert again.created == [] and len(mail.outbox) == before

@@ -1,0 +1,40 @@
+"""Sends the follow-up notices that are due: minutes due tomorrow and overdue, actions due
+in seven days and overdue, escalation to the top leaders, feedback owed. Run it once a
+day (cron, a systemd timer or a scheduler); it is idempotent, so running it again, or on
+several machines at once, sends nothing twice. See visitt/followup/notify.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from visitt.followup.notify import send_followup_notices
+
+
+class Command(BaseCommand):
+    help = "Send the follow-up notices and daily digests that are due (run daily)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--today",
+            help="Act as if today were this date (YYYY-MM-DD), e.g. to catch up after downtime.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        today = None
+        if options["today"]:
+            try:
+                today = date.fromisoformat(options["today"])
+            except ValueError as error:
+                raise CommandError("--today must be a date written YYYY-MM-DD.") from error
+        result = send_followup_notices(today)
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"Recorded {len(result.created)} notice(s); sent {result.sent} e-mail(s) and "
+                f"{result.digests} digest(s); {result.failed} failed."
+            )
+        if result.failed:
+            raise CommandError(
+                f"{result.failed} e-mail(s) could not be sent; the next run retries."
+            )
