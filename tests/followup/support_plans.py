@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-from django.conf import settings
-from django.test import Client
-
 from tests.conftest import make_user
+from tests.followup.support_feedback import en_client_for
 from tests.walkround.conftest import make_visit
 from visitt.accounts.models import User
 from visitt.followup.plans import Action, Aim, Measure
@@ -17,6 +14,8 @@ from visitt.organisations.models import Role
 from visitt.planning.group import Participant, Profession
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
+
+__all__ = ["en_client_for", "fill", "make_planned"]
 
 
 @dataclass
@@ -64,16 +63,3 @@ def fill(planned: Planned, *, actions_per_problem: int = 2) -> None:
                 owner=planned.owner,
                 created_by=planned.visit.secretary,
             )
-
-
-@pytest.fixture
-def en_client_for(db):
-    """Signed-in clients reading the interface in English (the msgids)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return make

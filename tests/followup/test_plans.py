@@ -357,3 +357,13 @@ def test_a_stale_status_change_is_refused(world, planned, en_client_for):
     assert response.status_code == 409
     action.refresh_from_db()
     assert action.status == S.IN_PROGRESS
+
+
+def test_the_visit_page_links_to_the_action_plan_once_conducted(world, en_client_for):
+    client = en_client_for(world.coordinator)
+    planned = make_planned(world)
+    page = client.get(reverse("visit_detail", args=[planned.visit.pk])).content.decode()
+    assert plan_url(planned.visit) in page
+    upcoming = make_planned(world, conducted=False)
+    page = client.get(reverse("visit_detail", args=[upcoming.visit.pk])).content.decode()
+    assert plan_url(upcoming.visit) not in page

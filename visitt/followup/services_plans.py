@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from visitt.accounts.models import User
 from visitt.audit.models import AuditEvent
 from visitt.audit.services import record
-from visitt.core.personal_data import GuardResult, check_text, record_override
+from visitt.core.personal_data import GuardResult, record_override
 from visitt.organisations.models import Membership, Organisation
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
+from visitt.walkround.services_problems import ProblemError, guard, stale_message
 
 from .feedback import Feedback
 from .plans import Action, Aim, Measure
@@ -42,24 +43,9 @@ S = Action.Status
 DUE_SOON_DAYS = 7
 
 
-class PlanError(Exception):
-    """A refused change; the messages are for the user, and nothing was stored.
-
-    ``status``: 400 bad input, 409 a stale version, 422 the personal-data guard
-    (``needs_reason`` when a reason would let it through)."""
-
-    def __init__(self, messages: str | list[str], status: int = 400, needs_reason: bool = False):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.status = status
-        self.needs_reason = needs_reason
-        super().__init__(" ".join(self.messages))
-
-
-def stale_message() -> str:
-    return _(
-        "Someone else saved this while you were editing. Nothing was changed: reload the "
-        "page to see their version, then make your change again."
-    )
+# The same refusals as the walkround's problems: messages for the user, and a status
+# (400 bad input, 409 a stale version, 422 the personal-data guard).
+PlanError = ProblemError
 
 
 def reason_required_message() -> str:
@@ -67,16 +53,6 @@ def reason_required_message() -> str:
         "Say why the action is not possible now. The participants are told the reason, as "
         "the method requires."
     )
-
-
-def guard(texts: list[str], override_reason: str) -> GuardResult:
-    """Runs the guard on ``texts``; raises unless they may be saved."""
-    result = check_text("\n\n".join(text for text in texts if text))
-    if result.blocked:
-        raise PlanError(result.messages(), status=422)
-    if result.has_warnings and not override_reason.strip():
-        raise PlanError(result.messages(), status=422, needs_reason=True)
-    return result
 
 
 def _clean(text: str) -> str:

@@ -6,6 +6,7 @@ Mine tiltak (followup.own_actions), and only for their own actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -142,40 +143,72 @@ def action_plan(request: OrgRequest, visit_pk: int) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: OrgRequest,
+    form: Any,
+    save: Callable[[Any], object],
+    *,
+    saved: str,
+    done_url: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A plan form's page: on a valid POST, ``save(form)`` through the services; a
+    refusal (stale version, the guard) shows on the form with its status."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form)
+            except services.PlanError as error:
+                status = _refused(form, error)
+            else:
+                messages.success(request, saved)
+                return redirect(done_url)
+        else:
+            status = 400
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def _version(form: Any) -> int:
+    version = form.cleaned_data["version"]
+    if version is None:
+        raise services.PlanError(_("The form is missing its version. Reload the page."))
+    return int(version)
+
+
 @org_view("followup.edit_plans")
 @require_http_methods(GET_OR_POST)
 def plan_aim_edit(request: OrgRequest, visit_pk: int, problem_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
     problem = _problem(request, visit, problem_pk)
-    aim = services.aim_of(problem)
-    status = 200
-    if request.method == "POST":
-        form = AimForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_aim(
-                    request,
-                    visit,
-                    problem,
-                    text=form.cleaned_data["text"],
-                    target=form.cleaned_data["target"],
-                    version=form.cleaned_data["version"],
-                    override_reason=form.override_reason(),
-                )
-            except services.PlanError as error:
-                status = _refused(form, error)
-            else:
-                messages.success(request, _("The aim is saved."))
-                return redirect(plan_url(visit, f"problem-{problem.number}"))
-        else:
-            status = 400
-    else:
-        form = AimForm(initial=AimForm.initial_for(aim))
-    return render(
+    posted = request.method == "POST"
+    form = (
+        AimForm(request.POST)
+        if posted
+        else AimForm(initial=AimForm.initial_for(services.aim_of(problem)))
+    )
+
+    def save(form: AimForm) -> object:
+        data = form.cleaned_data
+        return services.save_aim(
+            request,
+            visit,
+            problem,
+            text=data["text"],
+            target=data["target"],
+            version=data["version"],
+            override_reason=form.override_reason(),
+        )
+
+    return _form_page(
         request,
-        "followup/plan_aim_form.html",
-        {"visit": visit, "problem": problem, "form": form},
-        status=status,
+        form,
+        save,
+        saved=_("The aim is saved."),
+        done_url=plan_url(visit, f"problem-{problem.number}"),
+        template="followup/plan_aim_form.html",
+        context={"visit": visit, "problem": problem},
     )
 
 
@@ -184,32 +217,17 @@ def plan_aim_edit(request: OrgRequest, visit_pk: int, problem_pk: int) -> HttpRe
 def plan_measure_add(request: OrgRequest, visit_pk: int, problem_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
     problem = _problem(request, visit, problem_pk)
-    status = 200
-    if request.method == "POST":
-        form = MeasureForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_measure(
-                    request,
-                    visit,
-                    problem,
-                    form.data_for_service(),
-                    override_reason=form.override_reason(),
-                )
-            except services.PlanError as error:
-                status = _refused(form, error)
-            else:
-                messages.success(request, _("The measure is added."))
-                return redirect(plan_url(visit, f"problem-{problem.number}"))
-        else:
-            status = 400
-    else:
-        form = MeasureForm()
-    return render(
+    form = MeasureForm(request.POST if request.method == "POST" else None)
+    return _form_page(
         request,
-        "followup/plan_measure_form.html",
-        {"visit": visit, "problem": problem, "form": form, "measure": None},
-        status=status,
+        form,
+        lambda form: services.add_measure(
+            request, visit, problem, form.data_for_service(), override_reason=form.override_reason()
+        ),
+        saved=_("The measure is added."),
+        done_url=plan_url(visit, f"problem-{problem.number}"),
+        template="followup/plan_measure_form.html",
+        context={"visit": visit, "problem": problem, "measure": None},
     )
 
 
@@ -218,36 +236,25 @@ def plan_measure_add(request: OrgRequest, visit_pk: int, problem_pk: int) -> Htt
 def plan_measure_edit(request: OrgRequest, visit_pk: int, measure_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
     measure = _measure(request, visit, measure_pk)
-    status = 200
     if request.method == "POST":
         form = MeasureForm(request.POST)
-        if form.is_valid():
-            try:
-                version = form.cleaned_data["version"]
-                if version is None:
-                    raise services.PlanError(_("The form is missing its version. Reload the page."))
-                services.edit_measure(
-                    request,
-                    visit,
-                    measure,
-                    form.data_for_service(),
-                    version,
-                    override_reason=form.override_reason(),
-                )
-            except services.PlanError as error:
-                status = _refused(form, error)
-            else:
-                messages.success(request, _("The measure is saved."))
-                return redirect(plan_url(visit, f"problem-{measure.problem.number}"))
-        else:
-            status = 400
     else:
         form = MeasureForm(initial=MeasureForm.initial_for(measure))
-    return render(
+    return _form_page(
         request,
-        "followup/plan_measure_form.html",
-        {"visit": visit, "problem": measure.problem, "form": form, "measure": measure},
-        status=status,
+        form,
+        lambda form: services.edit_measure(
+            request,
+            visit,
+            measure,
+            form.data_for_service(),
+            _version(form),
+            override_reason=form.override_reason(),
+        ),
+        saved=_("The measure is saved."),
+        done_url=plan_url(visit, f"problem-{measure.problem.number}"),
+        template="followup/plan_measure_form.html",
+        context={"visit": visit, "problem": measure.problem, "measure": measure},
     )
 
 
@@ -276,32 +283,17 @@ def plan_action_add(request: OrgRequest, visit_pk: int, problem_pk: int) -> Http
     visit = _visit(request, visit_pk)
     problem = _problem(request, visit, problem_pk)
     owners = services.possible_owners(request.organisation)
-    status = 200
-    if request.method == "POST":
-        form = ActionForm(request.POST, owners=owners)
-        if form.is_valid():
-            try:
-                services.add_action(
-                    request,
-                    visit,
-                    problem,
-                    form.data_for_service(),
-                    override_reason=form.override_reason(),
-                )
-            except services.PlanError as error:
-                status = _refused(form, error)
-            else:
-                messages.success(request, _("The action is added."))
-                return redirect(plan_url(visit, f"problem-{problem.number}"))
-        else:
-            status = 400
-    else:
-        form = ActionForm(owners=owners)
-    return render(
+    form = ActionForm(request.POST if request.method == "POST" else None, owners=owners)
+    return _form_page(
         request,
-        "followup/action_form.html",
-        {"visit": visit, "problem": problem, "form": form, "action": None},
-        status=status,
+        form,
+        lambda form: services.add_action(
+            request, visit, problem, form.data_for_service(), override_reason=form.override_reason()
+        ),
+        saved=_("The action is added."),
+        done_url=plan_url(visit, f"problem-{problem.number}"),
+        template="followup/action_form.html",
+        context={"visit": visit, "problem": problem, "action": None},
     )
 
 
@@ -311,36 +303,25 @@ def plan_action_edit(request: OrgRequest, visit_pk: int, action_pk: int) -> Http
     visit = _visit(request, visit_pk)
     action = _action(request, visit, action_pk)
     owners = services.possible_owners(request.organisation, keep=action.owner_id)
-    status = 200
     if request.method == "POST":
         form = ActionForm(request.POST, owners=owners)
-        if form.is_valid():
-            try:
-                version = form.cleaned_data["version"]
-                if version is None:
-                    raise services.PlanError(_("The form is missing its version. Reload the page."))
-                services.edit_action(
-                    request,
-                    visit,
-                    action,
-                    form.data_for_service(),
-                    version,
-                    override_reason=form.override_reason(),
-                )
-            except services.PlanError as error:
-                status = _refused(form, error)
-            else:
-                messages.success(request, _("The action is saved."))
-                return redirect(plan_url(visit, f"action-{action.pk}"))
-        else:
-            status = 400
     else:
         form = ActionForm(initial=ActionForm.initial_for(action), owners=owners)
-    return render(
+    return _form_page(
         request,
-        "followup/action_form.html",
-        {"visit": visit, "problem": action.problem, "form": form, "action": action},
-        status=status,
+        form,
+        lambda form: services.edit_action(
+            request,
+            visit,
+            action,
+            form.data_for_service(),
+            _version(form),
+            override_reason=form.override_reason(),
+        ),
+        saved=_("The action is saved."),
+        done_url=plan_url(visit, f"action-{action.pk}"),
+        template="followup/action_form.html",
+        context={"visit": visit, "problem": action.problem, "action": action},
     )
 
 
