@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.conftest import make_user
 from tests.followup.notices_support import (
@@ -515,3 +516,15 @@ def test_the_follow_up_visit_is_reminded_like_any_visit(world):
     assert follow_up.kind == Visit.Kind.FOLLOW_UP
     assert follow_up in due_visits(reminder_date(follow_up.date))
     assert follow_up not in due_visits(reminder_date(follow_up.date) - timedelta(days=1))
+
+
+def test_each_notice_links_where_to_act(world):
+    today = busy_day(world)
+    notify.send_followup_notices(today)
+
+    urls = {n.kind: n.url for n in Notice.objects.all()}
+    visit = Visit.objects.get(date=date(2026, 3, 27))
+    owed = Action.objects.get(status=Action.Status.DONE)
+    assert urls[K.ACTION_DUE] == urls[K.ACTION_OVERDUE] == reverse("my_actions")
+    assert urls[K.MINUTES_OVERDUE] == reverse("minutes", args=[visit.pk])
+    assert urls[K.FEEDBACK_OWED] == reverse("action_feedback", args=[owed.pk])
