@@ -227,6 +227,16 @@ def _action(world: World, org) -> models.Model:
     )
 
 
+def _minutes_version(world: World, org) -> models.Model:
+    from visitt.followup.minutes import Minutes, MinutesVersion, minutes_deadline
+
+    visit = _visit(world, org)
+    minutes = Minutes.objects.create(visit=visit, deadline=minutes_deadline(visit.date))
+    return MinutesVersion.objects.create(
+        minutes=minutes, number=1, body="Hemmeleg referat", created_by=visit.visit_leader
+    )
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -241,6 +251,7 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "feedback_pk": _feedback,
     "measure_pk": _measure,
     "action_pk": _action,
+    "number": _minutes_version,  # a minutes version's number, under its visit
 }
 
 # What an attacker would post: enough for every form here to change something if the

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from visitt.organisations.access import OrgRequest, get_in_organisation, org_view
 from visitt.planning.documents import blocks
@@ -47,6 +47,13 @@ def _minutes(visit: Visit) -> Minutes:
         raise Http404(_("This visit has no minutes yet."))
     minutes.visit = visit  # already loaded with its team
     return minutes
+
+
+def _only_get(request: OrgRequest) -> HttpResponse | None:
+    """405 for anything but a read, checked after the visit's lookup."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 def _show(form: MinutesBodyForm | NewVersionForm, error: services.MinutesError) -> None:
@@ -127,9 +134,10 @@ def _page(
 
 
 @org_view("followup.edit_minutes")
-@require_GET
 def minutes(request: OrgRequest, visit_pk: int) -> HttpResponse:
-    return _page(request, _visit(request, visit_pk))
+    # The visit first: another organisation's is 404 whatever the method.
+    visit = _visit(request, visit_pk)
+    return _only_get(request) or _page(request, visit)
 
 
 @org_view("followup.edit_minutes")
@@ -280,9 +288,10 @@ def minutes_send(request: OrgRequest, visit_pk: int) -> HttpResponse:
 
 
 @org_view("followup.edit_minutes")
-@require_GET
 def minutes_version(request: OrgRequest, visit_pk: int, number: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
+    if refused := _only_get(request):
+        return refused
     minutes = _minutes(visit)
     version = next((v for v in minutes.versions.all() if v.number == number), None)
     if version is None:
@@ -302,11 +311,12 @@ def minutes_version(request: OrgRequest, visit_pk: int, number: int) -> HttpResp
 
 
 @org_view("followup.edit_minutes")
-@require_GET
 def minutes_pdf(request: OrgRequest, visit_pk: int) -> HttpResponse:
     """A signed version as PDF: the latest, or ``?versjon=n``. Drafts have no PDF: what
     goes out is what was signed."""
     visit = _visit(request, visit_pk)
+    if refused := _only_get(request):
+        return refused
     minutes = _minutes(visit)
     signed = MinutesVersion.objects.filter(minutes=minutes, locked_at__isnull=False)
     wanted = request.GET.get("versjon", "")
