@@ -146,7 +146,8 @@ def _line(label: str, value: str) -> str:
 
 
 def _people(visit: Visit) -> list[str]:
-    lines = []
+    """The leadership team, each person once with their roles on this visit."""
+    roles: dict[int, tuple[Any, list[str]]] = {}
     for label, user in (
         (_("Visit leader"), visit.visit_leader),
         (_("Coordinator"), visit.coordinator),
@@ -154,8 +155,11 @@ def _people(visit: Visit) -> list[str]:
         (_("Medical advisor"), visit.medical_advisor),
     ):
         if user is not None:
-            lines.append(f"- {_line(label, str(user))}")
-    return lines
+            roles.setdefault(user.pk, (user, []))[1].append(str(label))
+    return [
+        f"- {user} ({', '.join([labels[0]] + [label.lower() for label in labels[1:]])})"
+        for user, labels in roles.values()
+    ]
 
 
 def _group(visit: Visit, show_names: bool) -> list[str]:
