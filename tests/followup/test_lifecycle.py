@@ -70,3 +70,16 @@ def test_the_follow_up_visit_is_made_once_with_the_same_team_on_a_working_day(wo
 )
 def test_the_minutes_deadline_is_four_working_days_later(visit_day, deadline):
     assert minutes_deadline(visit_day) == deadline
+
+
+def test_the_follow_up_visit_avoids_july_and_the_teams_other_visits(world):
+    visit = make_visit(world)
+    visit.date = date(2026, 4, 14)  # three months later is in the July holidays
+    visit.save()
+    busy = make_visit(world)
+    busy.date = date(2026, 8, 3)  # the first working day of August: the team is busy
+    busy.save()
+    for step in (visit.mark_conducted, visit.mark_minutes_drafted, visit.mark_minutes_signed):
+        step(world.secretary)
+    assert follow_up_date(visit) == date(2026, 8, 3)
+    assert plan_follow_up_visit(None, visit).date == date(2026, 8, 4)
