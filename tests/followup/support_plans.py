@@ -63,3 +63,14 @@ def fill(planned: Planned, *, actions_per_problem: int = 2) -> None:
                 owner=planned.owner,
                 created_by=planned.visit.secretary,
             )
+
+
+def status_data(action: Action, status: str, reason="", note="", version=None) -> dict:
+    """What the status form posts for ``action`` (its fields carry the action's prefix)."""
+    prefix = f"a{action.pk}"
+    return {
+        f"{prefix}-status": status,
+        f"{prefix}-reason": reason,
+        f"{prefix}-progress_note": note,
+        f"{prefix}-version": action.version if version is None else version,
+    }

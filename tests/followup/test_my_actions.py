@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tests.followup.support_plans import en_client_for, make_planned
+from tests.followup.support_plans import en_client_for, make_planned, status_data
 from visitt.audit.models import AuditEvent
 from visitt.followup.plans import Action
 from visitt.organisations.models import Role
@@ -38,16 +38,6 @@ def make_action(problem, owner, what, *, due_in=None, status=S.PLANNED, **fields
 
 def update_url(action) -> str:
     return reverse("my_action_update", args=[action.pk])
-
-
-def post(action, status, reason="", note="", version=None) -> dict:
-    prefix = f"a{action.pk}"
-    return {
-        f"{prefix}-status": status,
-        f"{prefix}-reason": reason,
-        f"{prefix}-progress_note": note,
-        f"{prefix}-version": action.version if version is None else version,
-    }
 
 
 def test_open_actions_come_by_due_date_with_overdue_and_due_soon_marked(world, en_client_for):
@@ -86,7 +76,7 @@ def test_the_owner_updates_status_and_progress(world, en_client_for):
     action = make_action(planned.problems[0], planned.owner, "Bytte madrasser", due_in=5)
     client = en_client_for(planned.owner)
 
-    response = client.post(update_url(action), post(action, S.IN_PROGRESS, note="Bestilt"))
+    response = client.post(update_url(action), status_data(action, S.IN_PROGRESS, note="Bestilt"))
     assert response.status_code == 302
     assert response["Location"].startswith(URL)
     action.refresh_from_db()
@@ -95,7 +85,7 @@ def test_the_owner_updates_status_and_progress(world, en_client_for):
     assert event.actor == planned.owner
 
     # Done: the owner (not a leader) is told the leadership owes the group feedback.
-    response = client.post(update_url(action), post(action, S.DONE), follow=True)
+    response = client.post(update_url(action), status_data(action, S.DONE), follow=True)
     assert "owes the conversation group feedback" in response.content.decode()
     action.refresh_from_db()
     assert action.status == S.DONE and action.finished_at is not None
@@ -106,12 +96,12 @@ def test_not_possible_needs_a_reason_and_a_stale_update_is_refused(world, en_cli
     action = make_action(planned.problems[0], planned.owner, "Nytt toalett", due_in=5)
     client = en_client_for(planned.owner)
 
-    response = client.post(update_url(action), post(action, S.NOT_POSSIBLE))
+    response = client.post(update_url(action), status_data(action, S.NOT_POSSIBLE))
     assert response.status_code == 400
     assert "the participants are told" in response.content.decode()
 
-    assert client.post(update_url(action), post(action, S.IN_PROGRESS)).status_code == 302
-    response = client.post(update_url(action), post(action, S.DONE, version=1))
+    assert client.post(update_url(action), status_data(action, S.IN_PROGRESS)).status_code == 302
+    response = client.post(update_url(action), status_data(action, S.DONE, version=1))
     assert response.status_code == 409
     action.refresh_from_db()
     assert action.status == S.IN_PROGRESS
@@ -123,7 +113,7 @@ def test_another_users_action_is_404_and_unchanged(world, en_client_for):
     client = en_client_for(planned.owner)
 
     assert client.get(update_url(theirs)).status_code == 404
-    assert client.post(update_url(theirs), post(theirs, S.DONE)).status_code == 404
+    assert client.post(update_url(theirs), status_data(theirs, S.DONE)).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == S.PLANNED
 
@@ -134,7 +124,7 @@ def test_another_organisations_user_sees_none_of_them(world, en_client_for):
     client = en_client_for(world.outsider)
 
     assert "Hemmelig tiltak" not in client.get(URL).content.decode()
-    assert client.post(update_url(action), post(action, S.DONE)).status_code == 404
+    assert client.post(update_url(action), status_data(action, S.DONE)).status_code == 404
     action.refresh_from_db()
     assert action.status == S.PLANNED
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.followup.support_plans import en_client_for, fill, make_planned
+from tests.followup.support_plans import en_client_for, fill, make_planned, status_data
 from visitt.audit.models import AuditEvent
 from visitt.followup.plans import Action, Aim, Measure
 from visitt.organisations.models import Role
@@ -291,30 +291,20 @@ def test_an_inactive_member_cannot_be_made_responsible(world, planned, en_client
 # --- Status -----------------------------------------------------------------------------
 
 
-def status_post(action, status, reason="", note="", version=None) -> dict:
-    prefix = f"a{action.pk}"
-    return {
-        f"{prefix}-status": status,
-        f"{prefix}-reason": reason,
-        f"{prefix}-progress_note": note,
-        f"{prefix}-version": action.version if version is None else version,
-    }
-
-
 def test_not_possible_needs_the_reason_the_participants_are_told(world, planned, en_client_for):
     fill(planned, actions_per_problem=1)
     action = Action.objects.first()
     url = reverse("action_plan_action_status", args=[planned.visit.pk, action.pk])
     client = en_client_for(world.coordinator)
 
-    response = client.post(url, status_post(action, S.NOT_POSSIBLE))
+    response = client.post(url, status_data(action, S.NOT_POSSIBLE))
     assert response.status_code == 400
     assert "the participants are told" in response.content.decode()
     action.refresh_from_db()
     assert action.status == S.PLANNED
 
     response = client.post(
-        url, status_post(action, S.NOT_POSSIBLE, reason="Budsjettet er brukt opp i år")
+        url, status_data(action, S.NOT_POSSIBLE, reason="Budsjettet er brukt opp i år")
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -330,11 +320,11 @@ def test_a_status_change_is_audited_and_a_finished_action_leads_to_feedback(
     url = reverse("action_plan_action_status", args=[planned.visit.pk, action.pk])
     client = en_client_for(world.coordinator)
 
-    response = client.post(url, status_post(action, S.IN_PROGRESS, note="Bestilt"))
+    response = client.post(url, status_data(action, S.IN_PROGRESS, note="Bestilt"))
     assert response.status_code == 302
     assert response["Location"].startswith(plan_url(planned.visit))
     action.refresh_from_db()
-    response = client.post(url, status_post(action, S.DONE), follow=True)
+    response = client.post(url, status_data(action, S.DONE), follow=True)
     action.refresh_from_db()
     assert action.status == S.DONE
     # The feedback page if it exists, else the plan; either way the message is shown.
@@ -352,8 +342,8 @@ def test_a_stale_status_change_is_refused(world, planned, en_client_for):
     url = reverse("action_plan_action_status", args=[planned.visit.pk, action.pk])
     client = en_client_for(world.coordinator)
 
-    assert client.post(url, status_post(action, S.IN_PROGRESS)).status_code == 302
-    response = client.post(url, status_post(action, S.DONE, version=1))
+    assert client.post(url, status_data(action, S.IN_PROGRESS)).status_code == 302
+    response = client.post(url, status_data(action, S.DONE, version=1))
     assert response.status_code == 409
     action.refresh_from_db()
     assert action.status == S.IN_PROGRESS

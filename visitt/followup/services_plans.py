@@ -196,12 +196,7 @@ def edit_measure(
     problem = _problem_of(visit, measure.problem_id)
     result = guard(data.texts(), override_reason)
     with transaction.atomic():
-        updated = Measure.objects.filter(pk=measure.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **data.fields()
-        )
-        if not updated:
-            raise PlanError(stale_message(), status=409)
-        measure.refresh_from_db()
+        _save_versioned(measure, version, **data.fields())
         _audit(
             request,
             visit,
@@ -294,12 +289,7 @@ def edit_action(
     _check_owner(visit, data.owner, current=action.owner_id)
     result = guard([data.what], override_reason)
     with transaction.atomic():
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **data.fields()
-        )
-        if not updated:
-            raise PlanError(stale_message(), status=409)
-        action.refresh_from_db()
+        _save_versioned(action, version, **data.fields())
         _audit(
             request,
             visit,
@@ -343,12 +333,7 @@ def change_status(
     else:
         fields["finished_at"] = None
     with transaction.atomic():
-        updated = Action.objects.filter(pk=action.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **fields
-        )
-        if not updated:
-            raise PlanError(stale_message(), status=409)
-        action.refresh_from_db()
+        _save_versioned(action, version, **fields)
         visit = action.problem.visit
         if result.has_warnings:
             record_override(request, result, override_reason, target=visit, action_id=action.pk)
@@ -375,6 +360,19 @@ def change_status(
 
 
 # --- Helpers ----------------------------------------------------------------------------
+
+
+def _save_versioned(record: Measure | Action, version: int, **fields: Any) -> None:
+    """One conditional UPDATE: saves ``fields`` if ``version`` is the stored one, else
+    changes nothing and refuses (409). ``record`` is reloaded."""
+    updated = (
+        type(record)
+        .objects.filter(pk=record.pk, version=version)
+        .update(version=F("version") + 1, updated_at=timezone.now(), **fields)
+    )
+    if not updated:
+        raise PlanError(stale_message(), status=409)
+    record.refresh_from_db()
 
 
 def _check_problem(visit: Visit, problem: Problem) -> None:
