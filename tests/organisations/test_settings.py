@@ -25,7 +25,10 @@ def form_data(org: Organisation, **changes) -> dict:
         "kind": org.kind,
         "language": org.language,
         "two_factor_policy": org.two_factor_policy,
+        "escalate_after_days": org.escalate_after_days,
     }
+    if org.minutes_show_names:
+        data["minutes_show_names"] = "on"
     data.update(changes)
     return data
 
@@ -171,3 +174,19 @@ def test_a_file_that_is_not_an_image_is_refused_as_logo(world, client_for, media
 
 def test_no_logo_gives_404(world, client_for):
     assert client_for(world.admin).get("/organisasjon/logo/").status_code == 404
+
+
+def test_the_follow_up_settings_are_saved(world, client_for):
+    response = client_for(world.admin).post(
+        URL, form_data(world.org, minutes_show_names="on", escalate_after_days="21")
+    )
+    assert response.status_code == 302
+    world.org.refresh_from_db()
+    assert world.org.minutes_show_names and world.org.escalate_after_days == 21
+
+
+def test_escalation_days_must_be_a_number(world, client_for):
+    response = client_for(world.admin).post(URL, form_data(world.org, escalate_after_days="x"))
+    assert response.status_code == 400
+    world.org.refresh_from_db()
+    assert world.org.escalate_after_days == 14

@@ -24,7 +24,16 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "organisation_number", "kind", "language", "two_factor_policy", "logo"]
+        fields = [
+            "name",
+            "organisation_number",
+            "kind",
+            "language",
+            "two_factor_policy",
+            "logo",
+            "minutes_show_names",
+            "escalate_after_days",
+        ]
         widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
 
     def clean_organisation_number(self) -> str:
