@@ -142,7 +142,8 @@ def test_the_draft_is_made_from_the_visit(world, client_for):
     assert ": 1" in body
     assert "1. Fall på toalettet" in body and "2. Legemiddellister" in body
     assert "Sette opp armlener på toalettene" in body and "Eva Enhetsleder" in body
-    assert f"{follow_up_date(visit).day}. juli 2026" in body
+    # Three months after 1 April is in the July holidays: the follow-up goes to August.
+    assert f"{follow_up_date(visit).day}. august 2026" in body
     assert AuditEvent.objects.filter(action=A.MINUTES_CHANGED).exists()
 
 
