@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pypdf
 import pytest
-from django.tasks.signals import task_enqueued
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.support import click_and_wait
+from tests.e2e.test_phase1_story import enqueued_tasks
 from tests.walkround.conftest import make_visit
 from visitt.followup.feedback import Feedback
 from visitt.followup.minutes import Minutes, Signature
@@ -39,6 +38,7 @@ from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
 
 pytestmark = pytest.mark.e2e
+__all__ = ["enqueued_tasks"]  # the fixture: tasks enqueued anywhere, the live server too
 
 # The conversation group: five staff, three of them with an e-mail address.
 GROUP = [
@@ -53,20 +53,6 @@ AIM = "Ingen nye trykksår hos beboere som ligger mye."
 ACTION = "Kjøpe trykkavlastende madrasser til alle rom."
 EDITED = "Gruppen var enig om at madrassene må byttes før jul."
 FEEDBACK = "Nye madrasser er på plass på alle rom. Takk for at dere sa fra!"
-
-
-@pytest.fixture
-def enqueued_tasks() -> Iterator[list]:
-    """Tasks enqueued anywhere, the live server's thread included (the DummyBackend keeps
-    its results per thread, the signal is global)."""
-    results: list = []
-
-    def on_enqueued(sender, task_result, **kwargs) -> None:
-        results.append(task_result)
-
-    task_enqueued.connect(on_enqueued)
-    yield results
-    task_enqueued.disconnect(on_enqueued)
 
 
 def conducted_walkround(world) -> tuple[Visit, list[Problem]]:
