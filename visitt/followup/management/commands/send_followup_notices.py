@@ -5,10 +5,9 @@ several machines at once, sends nothing twice. See visitt/followup/notify.py."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
+from visitt.core.management.today import add_today_argument, today_option
 from visitt.followup.notify import send_followup_notices
 
 
@@ -16,19 +15,10 @@ class Command(BaseCommand):
     help = "Send the follow-up notices and daily digests that are due (run daily)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--today",
-            help="Act as if today were this date (YYYY-MM-DD), e.g. to catch up after downtime.",
-        )
+        add_today_argument(parser)
 
     def handle(self, *args, **options) -> None:
-        today = None
-        if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError("--today must be a date written YYYY-MM-DD.") from error
-        result = send_followup_notices(today)
+        result = send_followup_notices(today_option(options))
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"Recorded {len(result.created)} notice(s); sent {result.sent} e-mail(s) and "
