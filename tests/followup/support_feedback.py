@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import make_user
@@ -81,16 +78,3 @@ def follow_up_of(world, cycle: Cycle) -> Visit:
 
 def action_owner(world):
     return make_user("tiltakseier@test.no", world.org, Role.ACTION_OWNER, name="Tor Tiltakseier")
-
-
-@pytest.fixture
-def en_client_for(db):
-    """Signed-in clients reading the interface in English (the msgids)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return make

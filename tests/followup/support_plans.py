@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.conftest import make_user
-from tests.followup.support_feedback import en_client_for
 from tests.walkround.conftest import make_visit
 from visitt.accounts.models import User
 from visitt.followup.plans import Action, Aim, Measure
@@ -14,8 +13,6 @@ from visitt.organisations.models import Role
 from visitt.planning.group import Participant, Profession
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
-
-__all__ = ["en_client_for", "fill", "make_planned"]
 
 
 @dataclass

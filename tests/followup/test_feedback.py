@@ -11,15 +11,13 @@ from django.tasks import default_task_backend
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.followup.support_feedback import action_owner, en_client_for, make_cycle
+from tests.followup.support_feedback import action_owner, make_cycle
 from visitt.audit.models import AuditEvent
 from visitt.followup.feedback import Feedback
 from visitt.followup.plans import Action
 from visitt.followup.services_feedback import feedback_owed
 from visitt.followup.tasks_feedback import send_feedback_emails
 from visitt.organisations.models import Role
-
-__all__ = ["en_client_for"]
 
 
 @pytest.fixture

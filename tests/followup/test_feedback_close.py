@@ -6,13 +6,11 @@ from __future__ import annotations
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.followup.support_feedback import en_client_for, finish, follow_up_of, make_cycle
+from tests.followup.support_feedback import finish, follow_up_of, make_cycle
 from visitt.audit.models import AuditEvent
 from visitt.followup.feedback import Feedback
 from visitt.followup.plans import Action
 from visitt.planning.models import Visit
-
-__all__ = ["en_client_for"]
 
 S = Visit.Status
 
@@ -110,10 +108,11 @@ def test_the_visit_page_links_the_follow_up_and_offers_closing(world, en_client_
     cycle = follow_up_done(world)
     client = en_client_for(world.coordinator)
     page = client.get(reverse("visit_detail", args=[cycle.visit.pk])).content.decode()
-    assert reverse("visit_close", args=[cycle.visit.pk]) in page
-    assert reverse("follow_up_review", args=[cycle.visit.pk]) in page
-    assert reverse("feedback_owed") in page
     follow_up = cycle.visit.follow_ups.get()
+    assert reverse("visit_close", args=[cycle.visit.pk]) in page
+    assert reverse("visit_detail", args=[follow_up.pk]) in page
+    assert reverse("follow_up_review", args=[follow_up.pk]) in page
+    assert reverse("feedback_owed") in page
     page = client.get(reverse("visit_detail", args=[follow_up.pk])).content.decode()
     assert reverse("follow_up_review", args=[follow_up.pk]) in page
     assert reverse("visit_close", args=[follow_up.pk]) not in page

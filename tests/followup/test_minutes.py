@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -25,19 +22,6 @@ from visitt.walkround.problems import Problem
 from visitt.walkround.questions import Question, Theme
 
 A = AuditEvent.Action
-
-
-@pytest.fixture
-def client_for(db):
-    """Signed-in clients reading the interface in English (the msgids)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return make
 
 
 def conducted_visit(world, *, leader=None, day: date | None = None) -> Visit:
@@ -105,12 +89,12 @@ def review(client, minutes: Minutes) -> None:
     assert client.post(url("minutes_review", minutes.visit)).status_code == 302
 
 
-def signed_minutes(world, client_for, visit: Visit | None = None) -> Minutes:
+def signed_minutes(world, en_client_for, visit: Visit | None = None) -> Minutes:
     visit = visit or conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
-    review(client_for(world.secretary), minutes)
-    assert sign_as(client_for(world.top_leader), minutes).status_code == 302
-    assert sign_as(client_for(world.coordinator), minutes).status_code == 302
+    minutes = start(en_client_for(world.secretary), visit)
+    review(en_client_for(world.secretary), minutes)
+    assert sign_as(en_client_for(world.top_leader), minutes).status_code == 302
+    assert sign_as(en_client_for(world.coordinator), minutes).status_code == 302
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.SIGNED
     return minutes
@@ -119,9 +103,9 @@ def signed_minutes(world, client_for, visit: Visit | None = None) -> Minutes:
 # --- The draft -------------------------------------------------------------------------
 
 
-def test_the_draft_is_made_from_the_visit(world, client_for):
+def test_the_draft_is_made_from_the_visit(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
 
     page = secretary.get(url("minutes", visit))
     assert page.status_code == 200
@@ -147,38 +131,38 @@ def test_the_draft_is_made_from_the_visit(world, client_for):
     assert AuditEvent.objects.filter(action=A.MINUTES_CHANGED).exists()
 
 
-def test_names_are_in_the_draft_only_where_the_organisation_chooses(world, client_for):
+def test_names_are_in_the_draft_only_where_the_organisation_chooses(world, en_client_for):
     world.org.minutes_show_names = True
     world.org.save()
     visit = conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
+    minutes = start(en_client_for(world.secretary), visit)
     assert minutes.show_names
     assert "Per Pleier" in body_of(minutes) and "Ada Assistent" in body_of(minutes)
 
 
-def test_a_double_submit_makes_one_draft(world, client_for):
+def test_a_double_submit_makes_one_draft(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     start(secretary, visit)
     start(secretary, visit)
     assert Minutes.objects.filter(visit=visit).count() == 1
     assert MinutesVersion.objects.filter(minutes__visit=visit).count() == 1
 
 
-def test_a_visit_not_yet_conducted_gets_no_draft(world, client_for):
+def test_a_visit_not_yet_conducted_gets_no_draft(world, en_client_for):
     visit = make_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     assert "Make the draft" not in secretary.get(url("minutes", visit)).content.decode()
     secretary.post(url("minutes_start", visit))
     assert not Minutes.objects.filter(visit=visit).exists()
 
 
-def test_the_unit_leader_and_other_organisations_are_refused(world, client_for):
+def test_the_unit_leader_and_other_organisations_are_refused(world, en_client_for):
     visit = conducted_visit(world)
-    start(client_for(world.secretary), visit)
-    assert client_for(world.unit_leader).get(url("minutes", visit)).status_code == 403
-    assert client_for(world.unit_leader).post(url("minutes_start", visit)).status_code == 403
-    outsider = client_for(world.outsider)
+    start(en_client_for(world.secretary), visit)
+    assert en_client_for(world.unit_leader).get(url("minutes", visit)).status_code == 403
+    assert en_client_for(world.unit_leader).post(url("minutes_start", visit)).status_code == 403
+    outsider = en_client_for(world.outsider)
     for name in ("minutes", "minutes_pdf"):
         assert outsider.get(url(name, visit)).status_code == 404
     assert outsider.get(url("minutes_version", visit, 1)).status_code == 404
@@ -186,21 +170,21 @@ def test_the_unit_leader_and_other_organisations_are_refused(world, client_for):
         assert outsider.post(url(name, visit)).status_code == 404
 
 
-def test_a_leader_outside_the_visit_team_is_refused(world, client_for):
+def test_a_leader_outside_the_visit_team_is_refused(world, en_client_for):
     from tests.conftest import make_user
     from visitt.organisations.models import Role
 
     other = make_user("annen@test.no", world.org, Role.COORDINATOR)
     visit = conducted_visit(world)
-    assert client_for(other).get(url("minutes", visit)).status_code == 403
+    assert en_client_for(other).get(url("minutes", visit)).status_code == 403
 
 
 # --- Editing ---------------------------------------------------------------------------
 
 
-def test_the_secretary_edits_and_a_stale_save_is_refused(world, client_for):
+def test_the_secretary_edits_and_a_stale_save_is_refused(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     old = minutes.version
 
@@ -214,9 +198,9 @@ def test_the_secretary_edits_and_a_stale_save_is_refused(world, client_for):
     assert body_of(minutes).strip() == "Ny tekst"
 
 
-def test_a_national_identity_number_is_never_saved(world, client_for):
+def test_a_national_identity_number_is_never_saved(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     before = body_of(minutes)
     response = secretary.post(
@@ -226,9 +210,9 @@ def test_a_national_identity_number_is_never_saved(world, client_for):
     assert body_of(minutes) == before
 
 
-def test_the_deadline_is_on_the_minutes_page_and_the_visit_page(world, client_for):
+def test_the_deadline_is_on_the_minutes_page_and_the_visit_page(world, en_client_for):
     visit = conducted_visit(world, day=date(2026, 11, 20))
-    top = client_for(world.top_leader)
+    top = en_client_for(world.top_leader)
     assert "Nov. 26, 2026" in top.get(url("minutes", visit)).content.decode()
     detail = top.get(reverse("visit_detail", args=[visit.pk])).content.decode()
     assert 'id="follow-up"' in detail and url("minutes", visit) in detail
@@ -238,9 +222,9 @@ def test_the_deadline_is_on_the_minutes_page_and_the_visit_page(world, client_fo
 # --- Review and signing ------------------------------------------------------------------
 
 
-def test_sending_for_review_mails_the_visit_leader_once(world, client_for):
+def test_sending_for_review_mails_the_visit_leader_once(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     review(secretary, minutes)
     review(secretary, minutes)
@@ -251,9 +235,9 @@ def test_sending_for_review_mails_the_visit_leader_once(world, client_for):
     assert AuditEvent.objects.filter(action=A.MINUTES_SENT_FOR_REVIEW).count() == 1
 
 
-def test_the_secretary_cannot_sign(world, client_for):
+def test_the_secretary_cannot_sign(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     review(secretary, minutes)
     assert "Sign the minutes" not in secretary.get(url("minutes", visit)).content.decode()
@@ -261,42 +245,42 @@ def test_the_secretary_cannot_sign(world, client_for):
     assert not Signature.objects.exists()
 
 
-def test_a_wrong_password_signs_nothing_and_is_audited(world, client_for):
+def test_a_wrong_password_signs_nothing_and_is_audited(world, en_client_for):
     visit = conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
-    review(client_for(world.secretary), minutes)
-    response = sign_as(client_for(world.top_leader), minutes, password="feil-passord")
+    minutes = start(en_client_for(world.secretary), visit)
+    review(en_client_for(world.secretary), minutes)
+    response = sign_as(en_client_for(world.top_leader), minutes, password="feil-passord")
     assert response.status_code == 400
     assert "password is not correct" in response.content.decode()
     assert not Signature.objects.exists()
     assert AuditEvent.objects.filter(action=A.MINUTES_SIGNING_FAILED).count() == 1
 
 
-def test_repeated_wrong_passwords_are_rate_limited(world, client_for):
+def test_repeated_wrong_passwords_are_rate_limited(world, en_client_for):
     visit = conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
-    review(client_for(world.secretary), minutes)
-    top = client_for(world.top_leader)
+    minutes = start(en_client_for(world.secretary), visit)
+    review(en_client_for(world.secretary), minutes)
+    top = en_client_for(world.top_leader)
     for _attempt in range(5):
         sign_as(top, minutes, password="feil")
     assert sign_as(top, minutes).status_code == 429
     assert not Signature.objects.exists()
 
 
-def test_the_draft_is_signed_only_after_review(world, client_for):
+def test_the_draft_is_signed_only_after_review(world, en_client_for):
     visit = conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
-    assert sign_as(client_for(world.top_leader), minutes).status_code == 409
+    minutes = start(en_client_for(world.secretary), visit)
+    assert sign_as(en_client_for(world.top_leader), minutes).status_code == 409
     assert not Signature.objects.exists()
 
 
-def test_each_leader_signs_in_their_own_role_and_both_lock_the_minutes(world, client_for):
+def test_each_leader_signs_in_their_own_role_and_both_lock_the_minutes(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     review(secretary, minutes)
 
-    assert sign_as(client_for(world.top_leader), minutes).status_code == 302
+    assert sign_as(en_client_for(world.top_leader), minutes).status_code == 302
     first = Signature.objects.get()
     assert (first.role, first.signer, first.method) == (
         Signature.Role.TOP_LEADER,
@@ -306,9 +290,9 @@ def test_each_leader_signs_in_their_own_role_and_both_lock_the_minutes(world, cl
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.IN_REVIEW and not minutes.is_locked
     # The top leader cannot sign a second time, nor as visit leader.
-    assert sign_as(client_for(world.top_leader), minutes).status_code == 409
+    assert sign_as(en_client_for(world.top_leader), minutes).status_code == 409
 
-    assert sign_as(client_for(world.coordinator), minutes).status_code == 302
+    assert sign_as(en_client_for(world.coordinator), minutes).status_code == 302
     minutes.refresh_from_db()
     version = minutes.versions.get()
     assert minutes.status == Minutes.Status.SIGNED and version.locked_at is not None
@@ -320,35 +304,35 @@ def test_each_leader_signs_in_their_own_role_and_both_lock_the_minutes(world, cl
     assert AuditEvent.objects.filter(action=A.MINUTES_SIGNED).count() == 2
 
 
-def test_one_person_who_is_both_top_leader_and_visit_leader_signs_once(world, client_for):
+def test_one_person_who_is_both_top_leader_and_visit_leader_signs_once(world, en_client_for):
     visit = conducted_visit(world, leader=world.top_leader)
-    minutes = start(client_for(world.secretary), visit)
-    review(client_for(world.secretary), minutes)
-    assert sign_as(client_for(world.top_leader), minutes).status_code == 302
+    minutes = start(en_client_for(world.secretary), visit)
+    review(en_client_for(world.secretary), minutes)
+    assert sign_as(en_client_for(world.top_leader), minutes).status_code == 302
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.SIGNED
     assert Signature.objects.filter(signer=world.top_leader).count() == 2
 
 
-def test_an_edit_after_one_signature_withdraws_it(world, client_for):
+def test_an_edit_after_one_signature_withdraws_it(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     minutes = start(secretary, visit)
     review(secretary, minutes)
-    sign_as(client_for(world.top_leader), minutes)
+    sign_as(en_client_for(world.top_leader), minutes)
     minutes.refresh_from_db()
     secretary.post(url("minutes_save", visit), {"body": "Endret", "version": minutes.version})
     assert not Signature.objects.exists()
     # A signature for the text as it was before the change is stale.
     stale_version = minutes.version
     minutes.refresh_from_db()
-    response = client_for(world.coordinator).post(
+    response = en_client_for(world.coordinator).post(
         url("minutes_sign", visit), {"version": stale_version, "password": PASSWORD}
     )
     assert response.status_code == 409
 
 
-def test_a_leader_with_an_authenticator_app_signs_with_a_code(world, client_for):
+def test_a_leader_with_an_authenticator_app_signs_with_a_code(world, en_client_for):
     from allauth.mfa.totp.internal.auth import (
         TOTP,
         format_hotp_value,
@@ -360,9 +344,9 @@ def test_a_leader_with_an_authenticator_app_signs_with_a_code(world, client_for)
     secret = generate_totp_secret()
     TOTP.activate(world.top_leader, secret)
     visit = conducted_visit(world)
-    minutes = start(client_for(world.secretary), visit)
-    review(client_for(world.secretary), minutes)
-    top = client_for(world.top_leader)
+    minutes = start(en_client_for(world.secretary), visit)
+    review(en_client_for(world.secretary), minutes)
+    top = en_client_for(world.top_leader)
     page = top.get(url("minutes", visit)).content.decode()
     assert "Code from your authenticator app" in page and 'name="password"' not in page
 
@@ -381,10 +365,10 @@ def test_a_leader_with_an_authenticator_app_signs_with_a_code(world, client_for)
 # --- Locking and versions ------------------------------------------------------------------
 
 
-def test_signed_minutes_are_locked_and_a_new_version_needs_a_reason(world, client_for):
-    minutes = signed_minutes(world, client_for)
+def test_signed_minutes_are_locked_and_a_new_version_needs_a_reason(world, en_client_for):
+    minutes = signed_minutes(world, en_client_for)
     visit = minutes.visit
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     first_body = body_of(minutes)
 
     refused = secretary.post(
@@ -422,8 +406,8 @@ def test_signed_minutes_are_locked_and_a_new_version_needs_a_reason(world, clien
 
     # Version 2 needs both signatures again; the visit stays where it is.
     review(secretary, minutes)
-    sign_as(client_for(world.top_leader), minutes)
-    sign_as(client_for(world.coordinator), minutes)
+    sign_as(en_client_for(world.top_leader), minutes)
+    sign_as(en_client_for(world.coordinator), minutes)
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.SIGNED
     assert minutes.versions.get(number=2).locked_at is not None
@@ -431,9 +415,9 @@ def test_signed_minutes_are_locked_and_a_new_version_needs_a_reason(world, clien
 
 
 def test_the_minutes_page_has_a_bounded_number_of_queries(
-    world, client_for, django_assert_max_num_queries
+    world, en_client_for, django_assert_max_num_queries
 ):
-    minutes = signed_minutes(world, client_for)
-    top = client_for(world.top_leader)
+    minutes = signed_minutes(world, en_client_for)
+    top = en_client_for(world.top_leader)
     with django_assert_max_num_queries(20):
         assert top.get(url("minutes", minutes.visit)).status_code == 200

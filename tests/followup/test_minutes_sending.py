@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - client_for is the English clients fixture from test_minutes
 """The signed minutes as PDF, sending them to the participants exactly once, the
 follow-up visit's short minutes, and the minutes deadline in the visit list."""
 
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.followup.test_minutes import (
-    client_for,  # noqa: F401
     conducted_visit,
     review,
     sign_as,
@@ -35,9 +33,9 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_the_pdf_of_signed_minutes_has_the_signatures(world, client_for):
-    minutes = signed_minutes(world, client_for)
-    response = client_for(world.secretary).get(url("minutes_pdf", minutes.visit))
+def test_the_pdf_of_signed_minutes_has_the_signatures(world, en_client_for):
+    minutes = signed_minutes(world, en_client_for)
+    response = en_client_for(world.secretary).get(url("minutes_pdf", minutes.visit))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "referat-solbakken-sykehjem-2026-04-01-v1.pdf" in response["Content-Disposition"]
@@ -49,12 +47,12 @@ def test_the_pdf_of_signed_minutes_has_the_signatures(world, client_for):
     assert f"{today.day}.{today.month}.{today.year}" in text
 
 
-def test_a_draft_has_no_pdf_and_old_versions_keep_theirs(world, client_for):
+def test_a_draft_has_no_pdf_and_old_versions_keep_theirs(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     start(secretary, visit)
     assert secretary.get(url("minutes_pdf", visit)).status_code == 404
-    minutes = signed_minutes(world, client_for, visit)
+    minutes = signed_minutes(world, en_client_for, visit)
     secretary.post(
         url("minutes_new_version", visit),
         {"new-reason": "Rettelse", "new-version": minutes.version},
@@ -65,11 +63,11 @@ def test_a_draft_has_no_pdf_and_old_versions_keep_theirs(world, client_for):
     assert old.status_code == 200 and "Tone Toppleder" in pdf_text(old.content)
 
 
-def test_the_minutes_are_sent_to_the_participants_exactly_once(world, client_for):
-    minutes = signed_minutes(world, client_for)
+def test_the_minutes_are_sent_to_the_participants_exactly_once(world, en_client_for):
+    minutes = signed_minutes(world, en_client_for)
     visit = minutes.visit
     mail.outbox.clear()
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
 
     page = secretary.get(url("minutes", visit)).content.decode()
     assert "Send to the participants" in page
@@ -93,17 +91,17 @@ def test_the_minutes_are_sent_to_the_participants_exactly_once(world, client_for
     assert "Sent to the participants" in secretary.get(url("minutes", visit)).content.decode()
 
 
-def test_unsigned_minutes_are_not_sent(world, client_for):
+def test_unsigned_minutes_are_not_sent(world, en_client_for):
     visit = conducted_visit(world)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     start(secretary, visit)
     mail.outbox.clear()
     secretary.post(url("minutes_send", visit))
     assert mail.outbox == []
 
 
-def test_the_follow_up_visit_has_short_minutes_and_signing_closes_it(world, client_for):
-    minutes = signed_minutes(world, client_for)
+def test_the_follow_up_visit_has_short_minutes_and_signing_closes_it(world, en_client_for):
+    minutes = signed_minutes(world, en_client_for)
     parent = minutes.visit
     follow_up = Visit.objects.get(parent=parent)
     follow_up.mark_conducted(world.secretary)
@@ -116,7 +114,7 @@ def test_the_follow_up_visit_has_short_minutes_and_signing_closes_it(world, clie
         comment="Færre fall på badet",
     )
     Action.objects.filter(problem=falls).update(status=Action.Status.DONE)
-    secretary = client_for(world.secretary)
+    secretary = en_client_for(world.secretary)
     short = start(secretary, follow_up)
     body = short.versions.get().body
     assert "Fall på toalettet" in body and "Færre fall på badet" in body
@@ -129,8 +127,8 @@ def test_the_follow_up_visit_has_short_minutes_and_signing_closes_it(world, clie
             assert str(label) in body
 
     review(secretary, short)
-    sign_as(client_for(world.top_leader), short)
-    sign_as(client_for(world.coordinator), short)
+    sign_as(en_client_for(world.top_leader), short)
+    sign_as(en_client_for(world.coordinator), short)
     short.refresh_from_db()
     follow_up.refresh_from_db()
     parent.refresh_from_db()
@@ -141,29 +139,29 @@ def test_the_follow_up_visit_has_short_minutes_and_signing_closes_it(world, clie
 
 
 def test_the_visit_list_shows_minutes_due_without_extra_queries(
-    world, client_for, django_assert_max_num_queries
+    world, en_client_for, django_assert_max_num_queries
 ):
     today = timezone.localdate()
     for days in range(1, 11):
         visit = conducted_visit(world, day=today - timedelta(days=days))
         visit.contact_email = ""
         visit.save()
-    top = client_for(world.top_leader)
+    top = en_client_for(world.top_leader)
     top.get(reverse("visit_list"))  # warm up (sessions, caches)
     with django_assert_max_num_queries(15):
         body = top.get(reverse("visit_list")).content.decode()
     assert "Minutes due" in body and "Minutes overdue" in body
 
 
-def test_signed_minutes_are_not_due_in_the_list(world, client_for):
+def test_signed_minutes_are_not_due_in_the_list(world, en_client_for):
     day = timezone.localdate() - timedelta(days=2)
-    minutes = signed_minutes(world, client_for, conducted_visit(world, day=day))
+    minutes = signed_minutes(world, en_client_for, conducted_visit(world, day=day))
     assert minutes.visit.date == day
-    body = client_for(world.top_leader).get(reverse("visit_list")).content.decode()
+    body = en_client_for(world.top_leader).get(reverse("visit_list")).content.decode()
     assert "Minutes due" not in body and "Minutes overdue" not in body
 
 
-def test_the_deadline_before_17_may_is_shown_on_the_minutes_page(world, client_for):
+def test_the_deadline_before_17_may_is_shown_on_the_minutes_page(world, en_client_for):
     visit = conducted_visit(world, day=date(2026, 5, 13))
-    page = client_for(world.secretary).get(url("minutes", visit)).content.decode()
+    page = en_client_for(world.secretary).get(url("minutes", visit)).content.decode()
     assert "May 20, 2026" in page

@@ -12,12 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tests.followup.support_plans import en_client_for, make_planned, status_data
+from tests.followup.support_plans import make_planned, status_data
 from visitt.audit.models import AuditEvent
 from visitt.followup.plans import Action
 from visitt.organisations.models import Role
-
-__all__ = ["en_client_for"]  # the fixture
 
 S = Action.Status
 URL = reverse("my_actions")

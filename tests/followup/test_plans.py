@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.followup.support_plans import en_client_for, fill, make_planned, status_data
+from tests.followup.support_plans import fill, make_planned, status_data
 from visitt.audit.models import AuditEvent
 from visitt.followup.plans import Action, Aim, Measure
 from visitt.organisations.models import Role
@@ -17,8 +17,6 @@ from visitt.organisations.models import Role
 A = AuditEvent.Action
 S = Action.Status
 FNR = "15108695088"  # a valid fødselsnummer (synthetic)
-
-__all__ = ["en_client_for"]  # the fixture
 
 
 def plan_url(visit) -> str:

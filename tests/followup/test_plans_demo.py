@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.followup.support_plans import en_client_for
 from visitt.accounts.models import User
 from visitt.core.personal_data import scan
 from visitt.followup.plans import Action, Aim, Measure
@@ -18,8 +17,6 @@ from visitt.walkround.problems import Problem
 
 SESSION_DAY = date(2026, 11, 23)
 S = Action.Status
-
-__all__ = ["en_client_for"]  # the fixture
 
 
 @pytest.fixture

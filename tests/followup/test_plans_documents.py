@@ -14,13 +14,11 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.followup.support_plans import en_client_for, make_planned
+from tests.followup.support_plans import make_planned
 from tests.planning.test_documents import pdf_text
 from visitt.followup import documents_plans as documents
 from visitt.followup.plans import Action, Aim, Measure
 from visitt.organisations.models import Role
-
-__all__ = ["en_client_for"]  # the fixture
 
 
 def docx_text(content: bytes) -> str:

@@ -9,13 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.followup.support_feedback import action_owner, en_client_for, follow_up_of, make_cycle
+from tests.followup.support_feedback import action_owner, follow_up_of, make_cycle
 from visitt.audit.models import AuditEvent
 from visitt.followup.review import FollowUpReview
 from visitt.followup.services_review import complete
 from visitt.planning.models import Visit
-
-__all__ = ["en_client_for"]
 
 S = Visit.Status
 
