@@ -80,11 +80,7 @@ def action_feedback(request: OrgRequest, action_pk: int) -> HttpResponse:
                 )
                 return redirect("action_feedback", action_pk=action.pk)
             except services.FeedbackError as error:
-                if error.needs_reason:
-                    form.ask_reason()
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status
+                status = form.refuse(error)
             else:
                 messages.success(request, _("The feedback is on its way to the group."))
                 return redirect("action_feedback", action_pk=action.pk)

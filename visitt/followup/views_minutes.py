@@ -56,13 +56,6 @@ def _only_get(request: OrgRequest) -> HttpResponse | None:
     return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
-def _show(form: MinutesBodyForm | NewVersionForm, error: services.MinutesError) -> None:
-    if error.needs_reason:
-        form.ask_reason()
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 def _flash(request: OrgRequest, error: services.MinutesError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -172,8 +165,7 @@ def minutes_save(request: OrgRequest, visit_pk: int) -> HttpResponse:
             override_reason=form.override_reason(),
         )
     except services.MinutesError as error:
-        _show(form, error)
-        return _page(request, visit, body_form=form, status=error.status)
+        return _page(request, visit, body_form=form, status=form.refuse(error))
     messages.success(request, _("The minutes are saved."))
     return redirect("minutes", visit_pk=visit.pk)
 
@@ -252,8 +244,7 @@ def minutes_new_version(request: OrgRequest, visit_pk: int) -> HttpResponse:
             override_reason=form.override_reason(),
         )
     except services.MinutesError as error:
-        _show(form, error)
-        return _page(request, visit, new_form=form, status=error.status)
+        return _page(request, visit, new_form=form, status=form.refuse(error))
     messages.success(
         request,
         _("Version %(number)d is made. It needs both signatures again.")

@@ -77,14 +77,6 @@ def plan_url(visit: Visit, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _refused(form: Any, error: services.PlanError) -> int:
-    if error.needs_reason:
-        form.ask_reason()
-    for message in error.messages:
-        form.add_error(None, message)
-    return error.status
-
-
 # --- The plan ---------------------------------------------------------------------------
 
 
@@ -161,7 +153,7 @@ def _form_page(
             try:
                 save(form)
             except services.PlanError as error:
-                status = _refused(form, error)
+                status = form.refuse(error)
             else:
                 messages.success(request, saved)
                 return redirect(done_url)
@@ -374,7 +366,7 @@ def _status_form(
                     override_reason=form.override_reason(),
                 )
             except services.PlanError as error:
-                status = _refused(form, error)
+                status = form.refuse(error)
             else:
                 return _status_saved(request, action, finished_now, back)
         else:

@@ -82,11 +82,7 @@ def follow_up_review(request: OrgRequest, visit_pk: int) -> HttpResponse:
                     override_reason=form.override_reason(),
                 )
             except services.ReviewError as error:
-                if error.needs_reason:
-                    form.ask_reason()
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status
+                status = form.refuse(error)
             else:
                 messages.success(
                     request,

@@ -3,7 +3,7 @@ check, the personal-data guard) are in services_problems.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,14 @@ OVERRIDE_HELP = _(
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
+
+
+class Refusal(Protocol):
+    """A service's refused change (ProblemError, MinutesError and their aliases)."""
+
+    messages: list[str]
+    status: int
+    needs_reason: bool
 
 
 class GuardedForm(forms.Form):
@@ -44,6 +52,15 @@ class GuardedForm(forms.Form):
         if not self.is_bound:
             return ""
         return str(self.data.get(self.add_prefix("override_reason"), ""))[:500]
+
+    def refuse(self, error: Refusal) -> int:
+        """Shows a change the service refused: its messages on the form, and the field
+        for a reason where one would let it through. Returns the HTTP status to answer."""
+        if error.needs_reason:
+            self.ask_reason()
+        for message in error.messages:
+            self.add_error(None, message)
+        return error.status
 
 
 class ProblemForm(GuardedForm):

@@ -101,11 +101,7 @@ def visit_problem_add(request: OrgRequest, visit_pk: int) -> HttpResponse:
             request, visit, form.data_for_service(), override_reason=form.override_reason()
         )
     except services.ProblemError as error:
-        if error.needs_reason:
-            form.ask_reason()
-        for message in error.messages:
-            form.add_error(None, message)
-        return _render_list(request, visit, form=form, status=error.status)
+        return _render_list(request, visit, form=form, status=form.refuse(error))
     messages.success(
         request,
         _("Problem %(number)d is saved: %(title)s")
@@ -144,11 +140,7 @@ def visit_problem_edit(request: OrgRequest, visit_pk: int, problem_pk: int) -> H
                     override_reason=form.override_reason(),
                 )
             except services.ProblemError as error:
-                if error.needs_reason:
-                    form.ask_reason()
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status
+                status = form.refuse(error)
             else:
                 messages.success(request, _("The problem is saved."))
                 return redirect(
@@ -191,11 +183,7 @@ def visit_debrief(request: OrgRequest, visit_pk: int) -> HttpResponse:
                     override_reason=form.override_reason(),
                 )
             except services.ProblemError as error:
-                if error.needs_reason:
-                    form.ask_reason()
-                for message in error.messages:
-                    form.add_error(None, message)
-                status = error.status
+                status = form.refuse(error)
             else:
                 messages.success(request, _("The debrief is saved."))
                 return redirect("visit_debrief", visit_pk=visit.pk)
