@@ -32,11 +32,12 @@ from django.utils.translation import gettext as _
 from visitt.audit.models import AuditEvent
 from visitt.audit.services import record
 from visitt.core.emails import send_templated
-from visitt.core.personal_data import GuardResult, check_text, record_override
+from visitt.core.personal_data import record_override
 from visitt.organisations.models import Role
 from visitt.planning.models import Visit
 from visitt.planning.visits import VisitTransitionError
 from visitt.walkround.access import is_on_team
+from visitt.walkround.services_problems import ProblemError, guard
 
 from .minutes import Minutes, MinutesVersion, Signature, minutes_deadline
 
@@ -52,18 +53,12 @@ MAX_SIGNING_FAILURES = 5
 SIGNING_FAILURE_WINDOW = 15 * 60  # seconds
 
 
-class MinutesError(Exception):
+class MinutesError(ProblemError):
     """A refused change; the messages are for the user, and nothing was stored.
 
     ``status`` is the HTTP status a view answers with: 400 bad input, 403 not allowed,
     409 stale or in the wrong state, 422 the personal-data guard (``needs_reason`` when
     a reason would let it through), 429 too many failed signing attempts."""
-
-    def __init__(self, messages: str | list[str], status: int = 400, needs_reason: bool = False):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.status = status
-        self.needs_reason = needs_reason
-        super().__init__(" ".join(self.messages))
 
 
 def stale_message() -> str:
@@ -77,16 +72,6 @@ def locked_message() -> str:
     return _(
         "These minutes are signed and locked. Make a new version (with a reason) to change them."
     )
-
-
-def guard(texts: list[str], override_reason: str) -> GuardResult:
-    """Runs the personal-data guard; raises unless the texts may be saved."""
-    result = check_text("\n\n".join(text for text in texts if text))
-    if result.blocked:
-        raise MinutesError(result.messages(), status=422)
-    if result.has_warnings and not override_reason.strip():
-        raise MinutesError(result.messages(), status=422, needs_reason=True)
-    return result
 
 
 # --- Who may do what ----------------------------------------------------------------------
@@ -359,7 +344,7 @@ def save_body(
     body = body.replace("\r\n", "\n").strip() + "\n"
     if not body.strip():
         raise MinutesError(_("The minutes cannot be empty."))
-    result = guard([body], override_reason)
+    result = guard([body], override_reason, error=MinutesError)
     with transaction.atomic():
         current = _editable_version(minutes)
         updated = Minutes.objects.filter(pk=minutes.pk, version=version).update(
@@ -587,7 +572,7 @@ def new_version(
     reason = reason.replace("\r\n", "\n").strip()
     if not reason:
         raise MinutesError(_("Give a reason for the new version."))
-    result = guard([reason], override_reason)
+    result = guard([reason], override_reason, error=MinutesError)
     with transaction.atomic():
         locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
         if locked.version != version:

@@ -23,7 +23,7 @@ def _blank(label: Any) -> list[tuple[str, Any]]:
 
 
 class Refusal(Protocol):
-    """A service's refused change (ProblemError, MinutesError and their aliases)."""
+    """A service's refused change: a ProblemError (MinutesError, PlanError, ...)."""
 
     messages: list[str]
     status: int

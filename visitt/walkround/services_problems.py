@@ -85,13 +85,16 @@ class ProblemData:
         }
 
 
-def guard(texts: list[str], override_reason: str) -> GuardResult:
-    """Runs the guard on ``texts``; raises unless they may be saved."""
+def guard(
+    texts: list[str], override_reason: str, *, error: type[ProblemError] = ProblemError
+) -> GuardResult:
+    """Runs the guard on ``texts``; raises ``error`` (a ProblemError by default) unless
+    they may be saved."""
     result = check_text("\n\n".join(text for text in texts if text))
     if result.blocked:
-        raise ProblemError(result.messages(), status=422)
+        raise error(result.messages(), status=422)
     if result.has_warnings and not override_reason.strip():
-        raise ProblemError(result.messages(), status=422, needs_reason=True)
+        raise error(result.messages(), status=422, needs_reason=True)
     return result
 
 
