@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from visitt.core.http import refuse_unless_read
 from visitt.organisations.access import OrgRequest, get_in_organisation, org_view
 from visitt.planning.documents import blocks
 from visitt.planning.models import Visit
@@ -47,13 +48,6 @@ def _minutes(visit: Visit) -> Minutes:
         raise Http404(_("This visit has no minutes yet."))
     minutes.visit = visit  # already loaded with its team
     return minutes
-
-
-def _only_get(request: OrgRequest) -> HttpResponse | None:
-    """405 for anything but a read, checked after the visit's lookup."""
-    if request.method in ("GET", "HEAD"):
-        return None
-    return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 def _flash(request: OrgRequest, error: services.MinutesError) -> None:
@@ -130,7 +124,7 @@ def _page(
 def minutes(request: OrgRequest, visit_pk: int) -> HttpResponse:
     # The visit first: another organisation's is 404 whatever the method.
     visit = _visit(request, visit_pk)
-    return _only_get(request) or _page(request, visit)
+    return refuse_unless_read(request) or _page(request, visit)
 
 
 @org_view("followup.edit_minutes")
@@ -281,7 +275,7 @@ def minutes_send(request: OrgRequest, visit_pk: int) -> HttpResponse:
 @org_view("followup.edit_minutes")
 def minutes_version(request: OrgRequest, visit_pk: int, number: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
-    if refused := _only_get(request):
+    if refused := refuse_unless_read(request):
         return refused
     minutes = _minutes(visit)
     version = next((v for v in minutes.versions.all() if v.number == number), None)
@@ -306,7 +300,7 @@ def minutes_pdf(request: OrgRequest, visit_pk: int) -> HttpResponse:
     """A signed version as PDF: the latest, or ``?versjon=n``. Drafts have no PDF: what
     goes out is what was signed."""
     visit = _visit(request, visit_pk)
-    if refused := _only_get(request):
+    if refused := refuse_unless_read(request):
         return refused
     minutes = _minutes(visit)
     signed = MinutesVersion.objects.filter(minutes=minutes, locked_at__isnull=False)

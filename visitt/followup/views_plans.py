@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from visitt.core.http import refuse_unless_read
 from visitt.organisations.access import OrgRequest, get_in_organisation, org_view
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
@@ -110,18 +111,10 @@ def _rows(problems: list[Problem]) -> list[ProblemRow]:
     return rows
 
 
-def _not_get(request: OrgRequest) -> HttpResponse | None:
-    """405 for anything but reading. Checked after the lookup, so that another
-    organisation's visit is 404 whatever the method."""
-    if request.method in ("GET", "HEAD"):
-        return None
-    return HttpResponseNotAllowed(["GET", "HEAD"])
-
-
 @org_view("followup.view_plans")
 def action_plan(request: OrgRequest, visit_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
-    if refused := _not_get(request):
+    if refused := refuse_unless_read(request):
         return refused
     problems = services.plan_of(visit) if visit.is_conducted else []
     return render(
@@ -468,7 +461,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @org_view("followup.view_plans")
 def action_plan_pdf(request: OrgRequest, visit_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
-    if refused := _not_get(request):
+    if refused := refuse_unless_read(request):
         return refused
     plan = documents.build_plan(visit)
     return _download(documents.plan_pdf(plan), f"{plan.filename_stem}.pdf", "application/pdf")
@@ -477,7 +470,7 @@ def action_plan_pdf(request: OrgRequest, visit_pk: int) -> HttpResponse:
 @org_view("followup.view_plans")
 def action_plan_docx(request: OrgRequest, visit_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
-    if refused := _not_get(request):
+    if refused := refuse_unless_read(request):
         return refused
     plan = documents.build_plan(visit)
     return _download(documents.plan_docx(plan), f"{plan.filename_stem}.docx", DOCX)
