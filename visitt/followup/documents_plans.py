@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from visitt.organisations.models import Organisation
 from visitt.planning.documents import (
-    DOCX_LANGUAGE,
     FONTS_DIR,
     _logo_path,
+    docx_letterhead,
+    docx_setup,
     html_to_pdf,
 )
 from visitt.planning.group import Participant
@@ -187,7 +188,7 @@ def plan_docx(plan: PlanDocument) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     document = Document()
     section = document.sections[0]
@@ -196,27 +197,14 @@ def plan_docx(plan: PlanDocument) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.8))
 
-    language = DOCX_LANGUAGE.get(plan.language, "nb-NO")
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(10)
-    run_properties = normal.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), language)
-    run_properties.append(lang)
-    properties = document.core_properties
-    properties.title = f"{plan.title}: {plan.unit}"
-    properties.author = plan.organisation.name
-    properties.language = language
-
-    header = section.header.paragraphs[0]
-    logo = _logo_path(plan.organisation)
-    if logo is not None:
-        try:
-            header.add_run().add_picture(str(logo), height=Cm(1.2))
-            header.add_run("  ")
-        except Exception:  # a logo Word cannot show (e.g. SVG) is left out
-            header = section.header.paragraphs[0]
-    header.add_run(plan.organisation.name).bold = True
+    docx_setup(
+        document,
+        language=plan.language,
+        font_size=10,
+        title=f"{plan.title}: {plan.unit}",
+        organisation=plan.organisation,
+    )
+    docx_letterhead(section, plan.organisation, logo_cm=1.2)
 
     h = plan.headings
     document.add_heading(plan.title, level=1)

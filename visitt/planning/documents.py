@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 import qrcode
@@ -295,12 +295,47 @@ def poster_pdf(visit: Visit) -> tuple[Letter, bytes]:
 DOCX_LANGUAGE = {"nb": "nb-NO", "nn": "nn-NO"}
 
 
+def docx_setup(
+    document: Any, *, language: str, font_size: int, title: str, organisation: Organisation
+) -> None:
+    """The Word file's language (spelling and hyphenation in ``language``, "nb" or "nn"),
+    its body font size and its properties (title, the organisation as author)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    language = DOCX_LANGUAGE.get(language, "nb-NO")
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(font_size)
+    run_properties = normal.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    run_properties.append(lang)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = organisation.name
+    properties.language = language
+
+
+def docx_letterhead(section: Any, organisation: Organisation, *, logo_cm: float) -> None:
+    """The page header: the organisation's logo (when Word can show it) and its name."""
+    from docx.shared import Cm
+
+    header = section.header.paragraphs[0]
+    logo = _logo_path(organisation)
+    if logo is not None:
+        try:
+            header.add_run().add_picture(str(logo), height=Cm(logo_cm))
+            header.add_run("  ")
+        except Exception:  # a logo Word cannot show (e.g. SVG) is left out
+            header = section.header.paragraphs[0]
+    header.add_run(organisation.name).bold = True
+
+
 def letter_docx(letter: Letter) -> bytes:
     """The letter as a Word file the organisation can edit further (Word, LibreOffice)."""
     from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     document = Document()
     section = document.sections[0]
@@ -309,27 +344,14 @@ def letter_docx(letter: Letter) -> bytes:
         setattr(section, side, Cm(2.5))
 
     # Spelling and hyphenation in the letter's language form.
-    language = DOCX_LANGUAGE.get(letter.language, "nb-NO")
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(11)
-    run_properties = normal.element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), language)
-    run_properties.append(lang)
-    properties = document.core_properties
-    properties.title = letter.subject
-    properties.author = letter.organisation.name
-    properties.language = language
-
-    header = section.header.paragraphs[0]
-    logo = _logo_path(letter.organisation)
-    if logo is not None:
-        try:
-            header.add_run().add_picture(str(logo), height=Cm(1.5))
-            header.add_run("  ")
-        except Exception:  # a logo Word cannot show (e.g. SVG) is left out
-            header = section.header.paragraphs[0]
-    header.add_run(letter.organisation.name).bold = True
+    docx_setup(
+        document,
+        language=letter.language,
+        font_size=11,
+        title=letter.subject,
+        organisation=letter.organisation,
+    )
+    docx_letterhead(section, letter.organisation, logo_cm=1.5)
 
     document.add_heading(letter.subject, level=1)
     for block in letter.blocks:
