@@ -6,15 +6,14 @@ VISITT_REQUIRE_POSTGRES=1 a missing PostgreSQL server fails the run)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 
 from tests.followup.notices_support import at, conducted_visit, make_action
+from tests.planning.test_letters_concurrency import racing_claims
 from visitt.followup import notify
 from visitt.followup.notices import Notice
 from visitt.followup.plans import Action
@@ -47,39 +46,7 @@ def test_two_concurrent_runs_send_every_notice_exactly_once(world, transactional
 
     # Both runs read what is due before either claims anything, so they race for every
     # notice.
-    barrier = threading.Barrier(RUNS, timeout=30)
-    real_claim = notify.claim
-    started = threading.local()
-
-    def claim_after_both_have_read(due, user):
-        if not getattr(started, "yes", False):
-            started.yes = True
-            barrier.wait()
-        return real_claim(due, user)
-
-    results: list[notify.RunResult] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            result = notify.send_followup_notices(TODAY)
-            with lock:
-                results.append(result)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    notify.claim = claim_after_both_have_read  # type: ignore[assignment]
-    try:
-        threads = [threading.Thread(target=run) for _ in range(RUNS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        notify.claim = real_claim  # type: ignore[assignment]
+    results, errors = racing_claims(notify, lambda: notify.send_followup_notices(TODAY), RUNS)
 
     assert errors == []
     assert len(results) == RUNS

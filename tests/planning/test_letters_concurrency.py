@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -48,6 +49,29 @@ def at_once(work: Callable[[], object], runs: int = 2) -> tuple[list, list[BaseE
     for thread in threads:
         thread.join(timeout=60)
     return results, errors
+
+
+def racing_claims(
+    module: Any, work: Callable[[], object], runs: int = 2
+) -> tuple[list, list[BaseException]]:
+    """Runs ``work`` in ``runs`` threads (as at_once) that all read what is due before
+    any of them claims a row, so that they race for every claim: ``module.claim`` waits,
+    on each thread's first claim, until every thread has got that far."""
+    barrier = threading.Barrier(runs, timeout=30)
+    real_claim = module.claim
+    started = threading.local()
+
+    def claim_after_all_have_read(*args: Any, **kwargs: Any) -> Any:
+        if not getattr(started, "yes", False):
+            started.yes = True
+            barrier.wait()
+        return real_claim(*args, **kwargs)
+
+    module.claim = claim_after_all_have_read
+    try:
+        return at_once(work, runs)
+    finally:
+        module.claim = real_claim
 
 
 def test_two_sends_at_the_same_moment_queue_one_task(world, transactional_db):

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.tasks.signals import task_enqueued
 
+from tests.planning.test_letters_concurrency import racing_claims
 from tests.planning.test_reminders import REMINDER_DAY, VISIT_DAY, make_visit
 from visitt.planning import reminders
 from visitt.planning.tasks_reminders import send_visit_reminder
@@ -39,39 +39,12 @@ def test_two_concurrent_runs_queue_every_reminder_exactly_once(world, transactio
 
     # Both runs read the same due visits before either claims one, so that they race
     # for every row.
-    barrier = threading.Barrier(RUNS, timeout=30)
-    real_claim = reminders.claim
-    started = threading.local()
-
-    def claim_after_both_have_read(visit_pk: int) -> bool:
-        if not getattr(started, "yes", False):
-            started.yes = True
-            barrier.wait()
-        return real_claim(visit_pk)
-
-    claimed: list[list[int]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result = reminders.send_due_reminders(TODAY)
-            with lock:
-                claimed.append(result)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
     task_enqueued.connect(on_enqueued)
-    reminders.claim = claim_after_both_have_read  # type: ignore[assignment]
     try:
-        threads = [threading.Thread(target=run) for _ in range(RUNS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        claimed, errors = racing_claims(
+            reminders, lambda: reminders.send_due_reminders(TODAY), RUNS
+        )
     finally:
-        reminders.claim = real_claim  # type: ignore[assignment]
         task_enqueued.disconnect(on_enqueued)
 
     assert errors == []
