@@ -24,6 +24,7 @@ from visitt.organisations.models import Organisation
 from visitt.planning.documents import (
     FONTS_DIR,
     _logo_path,
+    docx_a4,
     docx_letterhead,
     docx_setup,
     html_to_pdf,
@@ -185,17 +186,12 @@ def plan_pdf(plan: PlanDocument) -> bytes:
 def plan_docx(plan: PlanDocument) -> bytes:
     """The plan as a Word file (A4 landscape, one table row per problem)."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm
 
     document = Document()
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.8))
+    docx_a4(section, margin_cm=1.8, landscape=True)
 
     docx_setup(
         document,

@@ -295,6 +295,20 @@ def poster_pdf(visit: Visit) -> tuple[Letter, bytes]:
 DOCX_LANGUAGE = {"nb": "nb-NO", "nn": "nn-NO"}
 
 
+def docx_a4(section: Any, *, margin_cm: float, landscape: bool = False) -> None:
+    """An A4 page (not US Letter), upright or on its side, with the same margin all round."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+    else:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margin_cm))
+
+
 def docx_setup(
     document: Any, *, language: str, font_size: int, title: str, organisation: Organisation
 ) -> None:
@@ -339,9 +353,7 @@ def letter_docx(letter: Letter) -> bytes:
 
     document = Document()
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not US Letter
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.5))
+    docx_a4(section, margin_cm=2.5)
 
     # Spelling and hyphenation in the letter's language form.
     docx_setup(
