@@ -189,6 +189,9 @@ def _detail(
         "can_manage": request.user.has_perm("planning.manage_visits", request.organisation),
         "today": timezone.localdate(),
         "phase2": phase2_steps(visit),
+        "follow_up": visit.follow_ups.order_by("pk").first()
+        if visit.kind == Visit.Kind.MAIN
+        else None,
         "can_read_notes": notes_open,
         "can_edit_notes": notes_open
         and request.user.has_perm("walkround.edit_notes", request.organisation),
