@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "visitt.planning",
     "visitt.walkround",
     "visitt.followup",
+    "visitt.improvement",
 ]
 
 MIDDLEWARE = [

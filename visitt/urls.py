@@ -55,4 +55,5 @@ urlpatterns = [
     path("", include("visitt.planning.urls")),
     path("", include("visitt.walkround.urls")),
     path("", include("visitt.followup.urls")),
+    path("", include("visitt.improvement.urls")),
 ]

@@ -92,6 +92,9 @@ class AuditEvent(models.Model):
         FOLLOW_UP_RECORDED = "followup.recorded", _("Recorded the follow-up of the problems")
         VISIT_CLOSED = "visit.closed", _("Closed a visit")
         NOTIFICATION_SETTINGS_CHANGED = "account.notifications", _("Changed notice settings")
+        # Measure and learn.
+        MEASURE_DATA_CHANGED = "improvement.measure_data", _("Changed the data of a measure")
+        PDSA_CHANGED = "improvement.pdsa", _("Changed a PDSA cycle")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     organisation = models.ForeignKey(
