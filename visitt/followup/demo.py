@@ -17,3 +17,6 @@ def seed_followup(municipality: Organisation, trust: Organisation, today: date) 
     demo_plans.seed(municipality, trust, today)
     demo_minutes.seed(municipality, trust, today)
     demo_feedback.seed(municipality, trust, today)
+    from visitt.improvement.demo import seed_improvement
+
+    seed_improvement(municipality, trust, today)

@@ -64,12 +64,16 @@ def _cycle(action: Action, cycle_pk: int) -> PdsaCycle:
 
 def _require_enter(request: OrgRequest, measure: Measure) -> None:
     if not services.may_enter(request, measure):
-        raise PermissionDenied(_("Only the leadership, the unit leader and the action owners enter data."))
+        raise PermissionDenied(
+            _("Only the leadership, the unit leader and the action owners enter data.")
+        )
 
 
 def _require_pdsa(request: OrgRequest, action: Action) -> None:
     if not services.may_edit_pdsa(request, action):
-        raise PermissionDenied(_("Only the leadership, the unit leader and the action's owner change its PDSA cycles."))
+        raise PermissionDenied(
+            _("Only the leadership, the unit leader and the action's owner change its PDSA cycles.")
+        )
 
 
 def measure_url(measure: Measure, anchor: str = "") -> str:
