@@ -237,6 +237,28 @@ def _minutes_version(world: World, org) -> models.Model:
     )
 
 
+def _point(world: World, org) -> models.Model:
+    from visitt.improvement.models import MeasurePoint
+
+    return MeasurePoint.objects.create(measure=_measure(world, org), period="2026-01-01", value=1)
+
+
+def _phase(world: World, org) -> models.Model:
+    from visitt.improvement.models import MeasurePhase
+
+    return MeasurePhase.objects.create(
+        measure=_measure(world, org), start="2026-01-01", label="Fase"
+    )
+
+
+def _cycle(world: World, org) -> models.Model:
+    from visitt.improvement.models import PdsaCycle
+
+    return PdsaCycle.objects.create(
+        action=_action(world, org), plan="Hemmeleg", start_date="2026-01-01"
+    )
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -251,6 +273,9 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "feedback_pk": _feedback,
     "measure_pk": _measure,
     "action_pk": _action,
+    "point_pk": _point,
+    "phase_pk": _phase,
+    "cycle_pk": _cycle,
     "number": _minutes_version,  # a minutes version's number, under its visit
 }
 

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.followup.conftest import en_client_for  # noqa: F401  (the fixture)
 from tests.improvement.support_measures import make_measure
 from visitt.audit.models import AuditEvent
 from visitt.improvement.models import MeasurePhase, MeasurePoint

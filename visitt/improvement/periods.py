@@ -39,7 +39,7 @@ def following(period: date, frequency: str) -> date:
 
 def all_between(first: date, last: date, frequency: str) -> list[date]:
     """Every period from ``first`` to ``last``, both included (gaps become visible)."""
-    periods = []
+    periods: list[date] = []
     period = first
     while period <= last and len(periods) < 1000:
         periods.append(period)
