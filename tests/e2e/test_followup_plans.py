@@ -64,7 +64,7 @@ def test_mine_tiltak_passes_axe_and_the_owner_gives_a_reason(page, world, sign_i
     planned, actions = plan_with_every_status(world)
     sign_in(page, planned.owner)
     page.goto(reverse("my_actions"))
-    expect(page.get_by_text("Overdue").first).to_be_visible()
+    expect(page.locator("[data-state=overdue]").first).to_be_visible()
     axe_check(page)
 
     target = actions[3]
