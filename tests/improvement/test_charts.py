@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from django.utils import translation
 
@@ -147,3 +148,16 @@ def test_the_i_chart_renders_with_missing_points():
     )
     assert len(find_all(root, "chart-point")) == 5
     assert [p.get("data-index") for p in find_all(root, "chart-point-signal")] == ["5"]
+
+
+def test_the_period_labels_keep_apart_and_the_last_is_shown():
+    labels = [f"Sep {2010 + i}" for i in range(16)]
+    values = [9, 10, 11, 12, 9, 10, 11, 12, 3, 4, 5, 2, 3, 4, 5, 2]
+    svg = run_chart_svg(
+        labels, values, analyse(values), title="Fall", description="", id_prefix="m"
+    )
+    shown = find_all(ET.fromstring(svg), "chart-label")
+    xs = [float(e.get("x", "0")) for e in shown]
+    assert shown[-1].text == labels[-1]
+    # About 0.6 em a character at 13 px: neighbouring labels must not overlap.
+    assert min(b - a for a, b in pairwise(xs)) > len(labels[0]) * 13 * 0.6

@@ -114,15 +114,21 @@ def _open(id_prefix: str, title: str, description: str, css: str) -> list[str]:
     ]
 
 
-def _shown_labels(count: int) -> list[int]:
-    """At most about MAX_X_LABELS evenly spread period labels, always the last one."""
+def _shown_labels(labels: Sequence[str], spacing: float) -> list[int]:
+    """At most about MAX_X_LABELS evenly spread period labels, always the last one, and
+    far enough apart (``spacing``: the distance between two periods) not to overlap."""
+    count = len(labels)
     if count == 0:
         return []
+    # A rough width of the widest label (about 0.6 em a character), plus a gap.
+    widest = max(len(label) for label in labels) * FONT_SIZE * 0.6 + 8
     every = max(1, math.ceil(count / MAX_X_LABELS))
+    if count > 1 and spacing > 0:
+        every = max(every, math.ceil(widest / spacing))
     shown = list(range(0, count, every))
     if shown[-1] != count - 1:
-        if count - 1 - shown[-1] < every / 2 and len(shown) > 1:
-            shown.pop()  # too close to the last label
+        if len(shown) > 1:
+            shown.pop()  # closer than a step to the last label
         shown.append(count - 1)
     return shown
 
@@ -145,7 +151,8 @@ def _axes(frame: _Frame, labels: Sequence[str]) -> list[str]:
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" stroke="currentColor"'
         ' class="chart-axis"/>'
     )
-    for i in _shown_labels(len(labels)):
+    spacing = frame.plot_width / (frame.count - 1) if frame.count > 1 else frame.plot_width
+    for i in _shown_labels(labels, spacing):
         label = labels[i]
         x = frame.x(i)
         parts.append(
