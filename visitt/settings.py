@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "visitt.walkround",
     "visitt.followup",
     "visitt.improvement",
+    "visitt.reports",
 ]
 
 MIDDLEWARE = [

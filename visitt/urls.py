@@ -56,4 +56,5 @@ urlpatterns = [
     path("", include("visitt.walkround.urls")),
     path("", include("visitt.followup.urls")),
     path("", include("visitt.improvement.urls")),
+    path("", include("visitt.reports.urls")),
 ]
