@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from visitt.organisations.access import OrgRequest, org_view, public_view
+from visitt.reports import dashboard
 
 
 @public_view
@@ -43,4 +44,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def home(request: OrgRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"membership": request.membership})
+    """The start page: the panels the person's roles give, above the cards."""
+    return render(
+        request,
+        "core/home.html",
+        {"membership": request.membership, "panels": dashboard.panels_for(request)},
+    )

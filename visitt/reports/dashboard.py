@@ -1,0 +1,469 @@
+"""The start page per role (issue 6): one query function per panel, each bounded.
+
+Every panel is a count plus at most ``SHORT_LIST`` rows, so the start page runs the same
+number of queries however many visits, minutes and actions the organisation has. All
+of it is scoped to the current organisation. Only titles, dates and statuses are shown:
+never the confidential notes or the debrief.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from visitt.followup.minutes import Minutes, minutes_deadline
+from visitt.followup.plans import Action
+from visitt.followup.services_feedback import feedback_owed
+from visitt.followup.services_plans import DUE_SOON_DAYS
+from visitt.organisations.access import OrgRequest
+from visitt.organisations.models import Organisation, Role, Unit
+from visitt.planning.checklist import ChecklistItem
+from visitt.planning.goals import GoalOutcome, evaluate
+from visitt.planning.group import IDEAL_GROUP_SIZE
+from visitt.planning.plan import AnnualPlan
+from visitt.planning.visits import Visit
+from visitt.walkround.problems import Problem
+
+SHORT_LIST = 5
+COMING_DAYS = 30
+NOT_CONDUCTED = (Visit.Status.PLANNED, Visit.Status.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a panel's short list. ``tag`` is said in words, never colour alone."""
+
+    text: str
+    url: str = ""
+    when: date | None = None
+    tag: str | Promise = ""
+    tag_color: str = "neutral"
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    key: str
+    title: str | Promise
+    count: int
+    rows: list[Row]
+    full_url: str = ""
+    empty: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class GoalsPanel:
+    year: int
+    plan: AnnualPlan | None
+    goals: list[GoalOutcome]
+    url: str
+
+
+@dataclass(frozen=True)
+class PreparationRow:
+    visit: Visit
+    done: int
+    total: int
+    group_size: int
+    ideal_group_size: int = IDEAL_GROUP_SIZE
+
+    @property
+    def is_ready(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def group_complete(self) -> bool:
+        return self.group_size >= self.ideal_group_size
+
+
+@dataclass(frozen=True)
+class ActionSummary:
+    open: int
+    overdue: int
+    due_soon: int
+    rows: list[Row]
+
+
+@dataclass
+class Panels:
+    goals: GoalsPanel | None = None
+    leader: list[Listing] = field(default_factory=list)
+    preparation: list[PreparationRow] | None = None
+    preparation_count: int = 0
+    unit_visits: list[Visit] | None = None
+    unit_visit_count: int = 0
+    my_actions: ActionSummary | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.goals
+            or self.leader
+            or self.preparation is not None
+            or self.unit_visits is not None
+            or self.my_actions
+        )
+
+
+def _visit_text(visit: Visit) -> str:
+    return str(visit.unit.name)
+
+
+# --- Top leader ------------------------------------------------------------------------
+
+
+def plan_goals(organisation: Organisation, today: date) -> GoalsPanel:
+    """The current year's plan against its goals (four queries, reusing goals.evaluate)."""
+    year = today.year
+    plan = (
+        AnnualPlan.objects.for_organisation(organisation)
+        .filter(year=year)
+        .prefetch_related("goals")
+        .first()
+    )
+    goals: list[GoalOutcome] = []
+    if plan is not None:
+        visits = (
+            Visit.objects.for_organisation(organisation)
+            .in_year(year)
+            .only("pk", "unit_id", "kind", "status")
+        )
+        units = Unit.objects.for_organisation(organisation).active().only("pk")
+        goals = evaluate(plan.goals.all(), visits, list(units))
+    return GoalsPanel(year, plan, goals, reverse("plan_year", args=[year]))
+
+
+def visits_coming(organisation: Organisation, today: date) -> Listing:
+    visits = (
+        Visit.objects.for_organisation(organisation)
+        .upcoming(today)
+        .filter(date__lte=today + timedelta(days=COMING_DAYS))
+        .select_related("unit")
+        .order_by("date", "start_time", "pk")
+    )
+    rows = [
+        Row(
+            _visit_text(v),
+            reverse("visit_detail", args=[v.pk]),
+            v.date,
+            v.get_kind_display(),
+        )
+        for v in visits[:SHORT_LIST]
+    ]
+    return Listing(
+        "coming",
+        _("Visits in the next 30 days"),
+        visits.count(),
+        rows,
+        reverse("visit_list"),
+        _("No visits in the next 30 days."),
+    )
+
+
+def visits_overdue(organisation: Organisation, today: date) -> Listing:
+    """The date has passed but the visit is not marked conducted."""
+    visits = (
+        Visit.objects.for_organisation(organisation)
+        .filter(status__in=NOT_CONDUCTED, date__lt=today)
+        .select_related("unit")
+        .order_by("date", "pk")
+    )
+    rows = [
+        Row(
+            _visit_text(v),
+            reverse("visit_detail", args=[v.pk]),
+            v.date,
+            _("Not marked conducted"),
+            "danger",
+            "overdue",
+        )
+        for v in visits[:SHORT_LIST]
+    ]
+    return Listing(
+        "overdue-visits",
+        _("Visits not marked conducted"),
+        visits.count(),
+        rows,
+        reverse("visit_list"),
+        _("No visit is waiting to be marked conducted."),
+    )
+
+
+def last_visit_date_past_deadline(today: date) -> date:
+    """The latest visit date whose minutes deadline has passed (no query).
+
+    The deadline only moves forward with the visit date, so the visits on or before
+    this date are exactly those whose minutes are late."""
+    day = today - timedelta(days=1)
+    while minutes_deadline(day) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+def minutes_pending(organisation: Organisation, today: date) -> Listing:
+    """Minutes in draft or sent for review, and conducted visits whose minutes were not
+    started by the deadline; the late ones first."""
+    pending = (
+        Minutes.objects.filter(
+            visit__organisation=organisation,
+            status__in=[Minutes.Status.DRAFT, Minutes.Status.IN_REVIEW],
+        )
+        .select_related("visit__unit")
+        .order_by("deadline", "pk")
+    )
+    missing = (
+        Visit.objects.for_organisation(organisation)
+        .filter(
+            status=Visit.Status.CONDUCTED,
+            minutes__isnull=True,
+            date__lte=last_visit_date_past_deadline(today),
+        )
+        .select_related("unit")
+        .order_by("date", "pk")
+    )
+    rows = [
+        Row(
+            _visit_text(v),
+            reverse("minutes", args=[v.pk]),
+            minutes_deadline(v.date),
+            _("Not started, overdue"),
+            "danger",
+            "overdue",
+        )
+        for v in missing[:SHORT_LIST]
+    ]
+    # Always one query for each, whatever the first one found.
+    for m in pending[:SHORT_LIST]:
+        late = m.deadline < today
+        if m.status == Minutes.Status.IN_REVIEW:
+            tag = _("Awaiting signature, overdue") if late else _("Awaiting signature")
+        else:
+            tag = _("Draft, overdue") if late else _("Draft")
+        rows.append(
+            Row(
+                _visit_text(m.visit),
+                reverse("minutes", args=[m.visit_id]),
+                m.deadline,
+                tag,
+                "danger" if late else "info",
+                "overdue" if late else m.status,
+            )
+        )
+    return Listing(
+        "minutes",
+        _("Minutes overdue or awaiting signature"),
+        missing.count() + pending.count(),
+        rows[:SHORT_LIST],
+        "",
+        _("No minutes are waiting."),
+    )
+
+
+def _action_row(action: Action, url: str, today: date) -> Row:
+    overdue = action.due_date is not None and action.due_date < today
+    return Row(
+        f"{action} ({action.problem.visit.unit.name})",
+        url,
+        action.due_date,
+        _("Overdue") if overdue else action.get_status_display(),
+        "danger" if overdue else "neutral",
+        "overdue" if overdue else action.status,
+    )
+
+
+def actions_overdue(organisation: Organisation, today: date) -> Listing:
+    actions = (
+        Action.objects.in_organisation(organisation)
+        .open()
+        .filter(due_date__lt=today)
+        .select_related("problem__visit__unit")
+        .order_by("due_date", "pk")
+    )
+    rows = [
+        _action_row(a, f"{reverse('action_plan', args=[a.problem.visit_id])}#action-{a.pk}", today)
+        for a in actions[:SHORT_LIST]
+    ]
+    return Listing(
+        "actions-overdue",
+        _("Actions overdue"),
+        actions.count(),
+        rows,
+        "",
+        _("No action is overdue."),
+    )
+
+
+def feedback_due(organisation: Organisation, today: date) -> Listing:
+    owed = feedback_owed(organisation)
+    rows = [
+        Row(
+            f"{a} ({a.problem.visit.unit.name})",
+            reverse("action_feedback", args=[a.pk]),
+            a.finished_at.date() if a.finished_at else None,
+            a.get_status_display(),
+        )
+        for a in owed[:SHORT_LIST]
+    ]
+    return Listing(
+        "feedback",
+        _("Feedback owed to the units"),
+        owed.count(),
+        rows,
+        reverse("feedback_owed"),
+        _("No feedback is owed."),
+    )
+
+
+def follow_ups_due(organisation: Organisation, today: date) -> Listing:
+    visits = (
+        Visit.objects.for_organisation(organisation)
+        .filter(
+            kind=Visit.Kind.FOLLOW_UP,
+            status__in=NOT_CONDUCTED,
+            date__lte=today + timedelta(days=COMING_DAYS),
+        )
+        .select_related("unit")
+        .order_by("date", "pk")
+    )
+    rows = []
+    for v in visits[:SHORT_LIST]:
+        late = v.date < today
+        rows.append(
+            Row(
+                _visit_text(v),
+                reverse("visit_detail", args=[v.pk]),
+                v.date,
+                _("Date passed") if late else _("Coming"),
+                "danger" if late else "info",
+                "overdue" if late else "coming",
+            )
+        )
+    return Listing(
+        "follow-ups",
+        _("Follow-up visits due"),
+        visits.count(),
+        rows,
+        reverse("visit_list"),
+        _("No follow-up visit is due."),
+    )
+
+
+# --- Coordinator -----------------------------------------------------------------------
+
+
+def preparation_status(organisation: Organisation, today: date) -> tuple[list, int]:
+    """The next visits with their checklist done/total and group size (three queries)."""
+    visits = Visit.objects.for_organisation(organisation).upcoming(today)
+    coming = (
+        visits.select_related("unit")
+        .annotate(group_size=Count("participants", filter=Q(participants__is_leader=False)))
+        .prefetch_related(
+            Prefetch(
+                "checklist",
+                queryset=ChecklistItem.objects.filter(done_at__isnull=False).only(
+                    "pk", "visit_id", "key", "done_at"
+                ),
+                to_attr="done_items",
+            )
+        )
+        .order_by("date", "start_time", "pk")[:SHORT_LIST]
+    )
+    total = len(ChecklistItem.Key)
+    rows = [
+        PreparationRow(
+            visit=v,
+            done=len({item.key for item in v.done_items}),
+            total=total,
+            group_size=v.group_size,
+        )
+        for v in coming
+    ]
+    return rows, visits.count()
+
+
+# --- Unit leader -----------------------------------------------------------------------
+
+
+def unit_leader_visits(organisation: Organisation, user: Any) -> tuple[list[Visit], int]:
+    """The latest visits where ``user`` is the unit leader, with their problems' titles and
+    the actions' status (three queries). Descriptions and notes are not loaded."""
+    visits = Visit.objects.for_organisation(organisation).filter(unit_leader=user)
+    latest = (
+        visits.select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "problems",
+                queryset=Problem.objects.only("pk", "visit_id", "number", "title").order_by(
+                    "number"
+                ),
+            ),
+            Prefetch(
+                "problems__actions",
+                queryset=Action.objects.only(
+                    "pk", "problem_id", "what", "status", "due_date", "order"
+                ),
+            ),
+        )
+        .order_by("-date", "-pk")[:SHORT_LIST]
+    )
+    return list(latest), visits.count()
+
+
+# --- Action owner ----------------------------------------------------------------------
+
+
+def my_actions(organisation: Organisation, user: Any, today: date) -> ActionSummary:
+    """«Mine tiltak» in brief: open, overdue and due soon, and the first few (two queries)."""
+    mine = Action.objects.in_organisation(organisation).owned_by(user).open()
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    counts = mine.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=soon)),
+    )
+    first = mine.select_related("problem__visit__unit").order_by(
+        "due_date", "problem__visit__date", "pk"
+    )
+    rows = []
+    for action in first[:SHORT_LIST]:
+        row = _action_row(action, f"{reverse('my_actions')}#action-{action.pk}", today)
+        if row.state != "overdue" and action.due_date is not None and action.due_date <= soon:
+            row = Row(row.text, row.url, row.when, _("Due soon"), "warning", "due-soon")
+        rows.append(row)
+    return ActionSummary(counts["open"], counts["overdue"], counts["due_soon"], rows)
+
+
+# --- Together --------------------------------------------------------------------------
+
+
+def panels_for(request: OrgRequest) -> Panels:
+    """Every panel the person's roles give, in this organisation."""
+    organisation = request.organisation
+    roles = request.roles
+    user = request.user
+    today = timezone.localdate()
+    panels = Panels()
+    if Role.TOP_LEADER in roles:
+        panels.goals = plan_goals(organisation, today)
+        panels.leader = [
+            visits_coming(organisation, today),
+            visits_overdue(organisation, today),
+            minutes_pending(organisation, today),
+            actions_overdue(organisation, today),
+            feedback_due(organisation, today),
+            follow_ups_due(organisation, today),
+        ]
+    if Role.COORDINATOR in roles:
+        panels.preparation, panels.preparation_count = preparation_status(organisation, today)
+    if Role.UNIT_LEADER in roles:
+        panels.unit_visits, panels.unit_visit_count = unit_leader_visits(organisation, user)
+    if Role.ACTION_OWNER in roles or Role.UNIT_LEADER in roles:
+        panels.my_actions = my_actions(organisation, user, today)
+    return panels
