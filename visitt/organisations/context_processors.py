@@ -19,6 +19,7 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
             "view_preparation": user.has_perm("planning.view_preparation", org),
             "manage_questions": user.has_perm("walkround.manage_questions", org),
             "own_actions": user.has_perm("followup.own_actions", org),
+            "view_learning": user.has_perm("reports.view_learning", org),
         }
     return {
         "current_organisation": org,

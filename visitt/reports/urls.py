@@ -1,5 +1,7 @@
 """Reports: one URL module per area, gathered here."""
 
-from django.urls import include, path  # noqa: F401  (areas add their include lines)
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("visitt.reports.urls_themes")),
+]
