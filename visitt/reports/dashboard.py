@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -392,8 +392,9 @@ def preparation_status(organisation: Organisation, today: date) -> tuple[list, i
 
 
 def unit_leader_visits(organisation: Organisation, user: Any) -> tuple[list[Visit], int]:
-    """The latest visits where ``user`` is the unit leader, with their problems' titles and
-    the actions' status (three queries). Descriptions and notes are not loaded."""
+    """The latest visits where ``user`` is the unit leader, conducted ones first, with their
+    problems' titles and the actions' status (four queries). Descriptions and notes are
+    not loaded."""
     visits = Visit.objects.for_organisation(organisation).filter(unit_leader=user)
     latest = (
         visits.select_related("unit")
@@ -411,7 +412,12 @@ def unit_leader_visits(organisation: Organisation, user: Any) -> tuple[list[Visi
                 ),
             ),
         )
-        .order_by("-date", "-pk")[:SHORT_LIST]
+        # Conducted visits first (they have problems and actions), the latest first.
+        .order_by(
+            Case(When(status__in=Visit.NOT_YET_CONDUCTED, then=1), default=0),
+            "-date",
+            "-pk",
+        )[:SHORT_LIST]
     )
     return list(latest), visits.count()
 
