@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visitt.followup.plans import Action
 from visitt.followup.review import FollowUpReview
@@ -25,7 +26,7 @@ LIMIT_PER_KIND = 200
 
 KINDS = {
     "problem": _("Problems"),
-    "action": _("Actions"),
+    "action": pgettext_lazy("search results", "Actions"),  # tiltak
     "review": _("Follow-up reviews"),
 }
 
