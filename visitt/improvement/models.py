@@ -133,3 +133,19 @@ class PdsaCycle(models.Model):
     @property
     def is_running(self) -> bool:
         return not self.decision
+
+
+# The learning library and the pulse survey live in their own modules.
+from .library import LibraryEntry  # noqa: E402
+from .survey import PulseAnswer, PulseResponse, PulseStatement, PulseSurvey  # noqa: E402
+
+__all__ = [
+    "LibraryEntry",
+    "MeasurePhase",
+    "MeasurePoint",
+    "PdsaCycle",
+    "PulseAnswer",
+    "PulseResponse",
+    "PulseStatement",
+    "PulseSurvey",
+]
