@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -28,4 +28,6 @@ urlpatterns = [
         views.pdsa_delete,
         name="pdsa_delete",
     ),
+    path("", include("visitt.improvement.urls_library")),
+    path("", include("visitt.improvement.urls_survey")),
 ]

@@ -4,4 +4,7 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("visitt.reports.urls_themes")),
+    path("", include("visitt.reports.urls_keyfigures")),
+    path("", include("visitt.reports.urls_agenda")),
+    path("", include("visitt.reports.urls_annual")),
 ]
