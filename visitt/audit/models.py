@@ -95,6 +95,28 @@ class AuditEvent(models.Model):
         # Measure and learn.
         MEASURE_DATA_CHANGED = "improvement.measure_data", _("Changed the data of a measure")
         PDSA_CHANGED = "improvement.pdsa", _("Changed a PDSA cycle")
+        LIBRARY_PUBLISHED = (
+            "improvement.library_published",
+            _("Published an action to the learning library"),
+        )
+        LIBRARY_CHANGED = "improvement.library_changed", _("Changed a learning library entry")
+        LIBRARY_WITHDRAWN = (
+            "improvement.library_withdrawn",
+            _("Withdrew an entry from the learning library"),
+        )
+        SURVEY_CHANGED = "improvement.survey_changed", _("Created or changed a pulse survey")
+        SURVEY_RESULTS_READ = "improvement.survey_results", _("Read a pulse survey's results")
+        # Reports.
+        AGENDA_MADE = "reports.agenda", _("Made the agenda item for a leadership meeting")
+        ANNUAL_SUMMARY_CHANGED = "reports.annual_changed", _("Changed an annual summary")
+        ANNUAL_SUMMARY_REVIEWED = (
+            "reports.annual_reviewed",
+            _("Recorded the leadership group's review of an annual summary"),
+        )
+        ANNUAL_SUMMARY_DECISION = (
+            "reports.annual_decision",
+            _("Recorded a decision on an annual summary"),
+        )
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     organisation = models.ForeignKey(
