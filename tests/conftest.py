@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.tasks import default_task_backend
 from django.test import Client
 
 from visitt.accounts.models import User
@@ -87,3 +88,11 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def enqueued():
+    """The tasks enqueued during the test (test settings use Django's DummyBackend)."""
+    default_task_backend.clear()
+    yield default_task_backend.results
+    default_task_backend.clear()

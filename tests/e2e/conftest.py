@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.tasks.signals import task_enqueued
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -210,3 +211,17 @@ def sign_in(axe_check: Callable[[Page], None]) -> Callable[..., None]:
         expect(page).not_to_have_url(re.compile(r"/konto/login/$"))
 
     return do
+
+
+@pytest.fixture
+def enqueued_tasks() -> Iterator[list]:
+    """Tasks enqueued anywhere, the live server's thread included (the DummyBackend keeps
+    its results per thread, the signal is global)."""
+    results: list = []
+
+    def on_enqueued(sender, task_result, **kwargs) -> None:
+        results.append(task_result)
+
+    task_enqueued.connect(on_enqueued)
+    yield results
+    task_enqueued.disconnect(on_enqueued)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import icalendar
 import pypdf
 import pytest
-from django.tasks.signals import task_enqueued
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -49,20 +47,6 @@ def working_weekday_from(day: date, weekday: int) -> date:
     while day.weekday() != weekday or not is_working_day(day):
         day += timedelta(days=1)
     return day
-
-
-@pytest.fixture
-def enqueued_tasks() -> Iterator[list]:
-    """Tasks enqueued anywhere, the live server's thread included (the DummyBackend keeps
-    its results per thread, the signal is global)."""
-    results: list = []
-
-    def on_enqueued(sender, task_result, **kwargs) -> None:
-        results.append(task_result)
-
-    task_enqueued.connect(on_enqueued)
-    yield results
-    task_enqueued.disconnect(on_enqueued)
 
 
 def submit(page: Page, form_selector: str = "main form[method=post]") -> None:

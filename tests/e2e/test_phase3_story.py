@@ -25,20 +25,19 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.support import click_and_wait
-from tests.e2e.test_phase1_story import enqueued_tasks
 from tests.walkround.conftest import make_visit
 from visitt.followup.feedback import Feedback
 from visitt.followup.minutes import Minutes, Signature
 from visitt.followup.plans import Action, Aim, Measure
 from visitt.followup.review import FollowUpReview
 from visitt.followup.tasks_feedback import send_feedback_emails
+from visitt.followup.tasks_minutes import send_minutes_emails
 from visitt.organisations.models import Role
 from visitt.planning.group import Participant, Profession
 from visitt.planning.models import Visit
 from visitt.walkround.problems import Problem
 
 pytestmark = pytest.mark.e2e
-__all__ = ["enqueued_tasks"]  # the fixture: tasks enqueued anywhere, the live server too
 
 # The conversation group: five staff, three of them with an e-mail address.
 GROUP = [
@@ -241,6 +240,9 @@ def test_from_a_conducted_visit_to_the_closed_follow_up(
     expected = sorted(
         [email for _name, email in GROUP if email] + ["enhetsleder@test.no", "kontakt@test.no"]
     )
+    assert mailoutbox == []  # the worker sends
+    (queued,) = [r for r in enqueued_tasks if r.task.func == send_minutes_emails.func]
+    queued.task.call(*queued.args)
     assert sorted(message.to[0] for message in mailoutbox) == expected
     for message in mailoutbox:
         (pdf,) = message.attachments

@@ -7,7 +7,6 @@ import io
 
 import pypdf
 import pytest
-from django.tasks import default_task_backend
 from django.urls import reverse
 
 from tests.conftest import make_user
@@ -18,13 +17,6 @@ from visitt.followup.plans import Action
 from visitt.followup.services_feedback import feedback_owed
 from visitt.followup.tasks_feedback import send_feedback_emails
 from visitt.organisations.models import Role
-
-
-@pytest.fixture
-def enqueued():
-    default_task_backend.clear()
-    yield default_task_backend.results
-    default_task_backend.clear()
 
 
 def url(action: Action) -> str:

@@ -23,6 +23,7 @@ from visitt.audit.models import AuditEvent
 from visitt.followup.minutes import Minutes
 from visitt.followup.plans import Action
 from visitt.followup.review import FollowUpReview
+from visitt.followup.tasks_minutes import send_minutes_emails
 from visitt.planning.models import Visit
 
 A = AuditEvent.Action
@@ -63,7 +64,9 @@ def test_a_draft_has_no_pdf_and_old_versions_keep_theirs(world, en_client_for):
     assert old.status_code == 200 and "Tone Toppleder" in pdf_text(old.content)
 
 
-def test_the_minutes_are_sent_to_the_participants_exactly_once(world, en_client_for):
+def test_the_minutes_are_sent_to_the_participants_exactly_once(
+    world, en_client_for, enqueued, django_capture_on_commit_callbacks
+):
     minutes = signed_minutes(world, en_client_for)
     visit = minutes.visit
     mail.outbox.clear()
@@ -73,9 +76,15 @@ def test_the_minutes_are_sent_to_the_participants_exactly_once(world, en_client_
     assert "Send to the participants" in page
     assert "Ada Assistent" in page  # no e-mail: listed for a printed copy
 
-    assert secretary.post(url("minutes_send", visit)).status_code == 302
-    assert secretary.post(url("minutes_send", visit)).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert secretary.post(url("minutes_send", visit)).status_code == 302
+        assert secretary.post(url("minutes_send", visit)).status_code == 302
 
+    # The request claims and records; the worker sends, once.
+    assert mail.outbox == []
+    version = minutes.versions.get()
+    assert [(r.task.func, r.args) for r in enqueued] == [(send_minutes_emails.func, [version.pk])]
+    assert send_minutes_emails.call(version.pk) == 4
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted(
         ["per@test.no", "borte@test.no", world.unit_leader.email, "kontakt@test.no"]
@@ -85,7 +94,7 @@ def test_the_minutes_are_sent_to_the_participants_exactly_once(world, en_client_
     (name, content, mimetype) = message.attachments[0]
     assert name.endswith(".pdf") and mimetype == "application/pdf"
     assert "Kari Koordinator" in pdf_text(content)
-    version = minutes.versions.get()
+    version.refresh_from_db()
     assert version.sent_at is not None
     assert AuditEvent.objects.filter(action=A.MINUTES_SENT).count() == 1
     assert "Sent to the participants" in secretary.get(url("minutes", visit)).content.decode()

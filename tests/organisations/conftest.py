@@ -1,15 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.tasks import default_task_backend
-
-
-@pytest.fixture
-def enqueued():
-    """The tasks enqueued during the test (test settings use Django's DummyBackend)."""
-    default_task_backend.clear()
-    yield default_task_backend.results
-    default_task_backend.clear()
 
 
 @pytest.fixture

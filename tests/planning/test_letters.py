@@ -10,7 +10,6 @@ import icalendar
 import pypdf
 import pytest
 from django.db import connection
-from django.tasks import default_task_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -49,14 +48,6 @@ def make_visit(world: World, **extra) -> Visit:
     }
     values.update(extra)
     return Visit.objects.create(**values)
-
-
-@pytest.fixture
-def enqueued():
-    """The tasks enqueued during the test (test settings use Django's DummyBackend)."""
-    default_task_backend.clear()
-    yield default_task_backend.results
-    default_task_backend.clear()
 
 
 # --- Default texts ----------------------------------------------------------------------

@@ -656,9 +656,10 @@ def latest_signed(minutes: Minutes) -> MinutesVersion | None:
 
 def send_to_participants(request: OrgRequest, minutes: Minutes) -> SendResult:
     """Sends the latest signed version as a short letter with the PDF, once: the claim
-    on ``sent_at`` and the e-mails are one transaction, so a failure sends it again
-    later rather than never, and a second submit finds it claimed and sends nothing."""
-    from .documents_minutes import minutes_pdf
+    on ``sent_at`` and the audit event are one transaction, and the task worker sends the
+    e-mails after it commits (tasks_minutes.send_minutes_emails); a second submit finds
+    the version claimed and sends nothing."""
+    from .tasks_minutes import send_minutes_emails
 
     visit = minutes.visit
     version = latest_signed(minutes)
@@ -671,21 +672,6 @@ def send_to_participants(request: OrgRequest, minutes: Minutes) -> SendResult:
         )
         if not claimed:
             return SendResult(sent=[], without_email=without, already_sent=True)
-        if sent:
-            document = minutes_pdf(version)
-            for recipient in sent:
-                send_templated(
-                    "minutes_sent",
-                    recipient.email,
-                    {
-                        "visit": visit,
-                        "recipient": recipient,
-                        "organisation": visit.organisation,
-                        "version": version,
-                    },
-                    visit.organisation.language,
-                    attachments=[(document.filename, document.content, "application/pdf")],
-                )
         record(
             request,
             A.MINUTES_SENT,
@@ -694,4 +680,7 @@ def send_to_participants(request: OrgRequest, minutes: Minutes) -> SendResult:
             recipients=len(sent),
             without_email=len(without),
         )
+        if sent:
+            version_pk = version.pk
+            transaction.on_commit(lambda: send_minutes_emails.enqueue(version_pk))
     return SendResult(sent=sent, without_email=without)
