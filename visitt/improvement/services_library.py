@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,9 +142,8 @@ def candidates(organisation: Organisation) -> list[Candidate]:
             problem__visit__organisation=organisation,
             status=Action.Status.DONE,
             library_entry__isnull=True,
-            problem__measures__isnull=False,
         )
-        .distinct()
+        .filter(Exists(Measure.objects.filter(problem_id=OuterRef("problem_id"))))
         .select_related("problem__visit__unit", "problem__category")
         .order_by(F("finished_at").desc(nulls_last=True), "-pk")
     )
