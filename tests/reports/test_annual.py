@@ -95,6 +95,10 @@ def test_the_figures_of_a_hand_built_year(world, year):
 
     units_goal = next(g for g in figures["goals"] if g["measure"] == "units_visited")
     assert (units_goal["result"], units_goal["met"]) == (100.0, True)
+    minutes_goal = next(g for g in figures["goals"] if g["measure"] == "minutes_on_time")
+    assert (minutes_goal["result"], minutes_goal["met"]) == (50.0, False)
+    follow_up_goal = next(g for g in figures["goals"] if g["measure"] == "follow_ups_done")
+    assert (follow_up_goal["result"], follow_up_goal["met"]) == (0.0, False)
 
 
 def test_the_figures_are_json_safe(world, year):

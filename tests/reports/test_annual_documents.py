@@ -1,0 +1,135 @@
+"""The annual summary as PDF and Word, read back with pypdf and python-docx, for a
+hand-built year and for the demo year."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from docx import Document
+from pypdf import PdfReader
+
+from tests.reports.annual_support import TODAY, YEAR, Year
+from visitt.followup.plans import Action
+from visitt.organisations.models import Organisation
+from visitt.reports import documents_annual as documents
+from visitt.reports import services_annual as services
+from visitt.reports.annual import AnnualSummary
+
+PAGE = f"/arsoppsummering/{YEAR}/"
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_the_pdf_reads_back_with_the_year_and_the_review(world, client_for):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        client = client_for(world.top_leader)
+        client.post(PAGE, {"learning-learning_points": "Sokker hjelper.", "learning-version": "1"})
+        client.post(
+            PAGE + "behandlet/",
+            {
+                "review-reviewed_on": "2026-02-20",
+                "review-reviewed_in": "Ledergruppa",
+                "review-version": "2",
+                "review-decision_0_text": "Fall som fast tema",
+            },
+        )
+        # Changed after the review: the PDF keeps what was reviewed.
+        Action.objects.filter(status=Action.Status.IN_PROGRESS).update(
+            status=Action.Status.NOT_POSSIBLE, reason="Endret etterpå"
+        )
+        response = client.get(PAGE + "pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "arsoppsummering-2025.pdf" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    for expected in (
+        "Testkommune",
+        "2025",
+        "Solbakken sykehjem",
+        "Sykdom i personalgruppen",
+        "Krever ombygging som ikke er budsjettert",
+        "Legemidler",
+        "Sokker hjelper.",
+        "Fall som fast tema",
+        "Ledergruppa",
+    ):
+        assert expected in text, expected
+    assert "Endret etterpå" not in text
+
+
+def test_the_pdf_has_the_charts_as_svg(world):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        summary = AnnualSummary(organisation=world.org, year=YEAR)
+        html = documents.print_html(documents.build_for_files(summary))
+    assert html.count('role="img"') == 3  # visits, problems, actions
+    assert 'id="problems-chart-title"' in html
+    assert 'lang="nb"' in html
+
+
+def test_the_word_file_opens_with_python_docx(world, client_for):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        response = client_for(world.coordinator).get(PAGE + "word/")
+    assert response.status_code == 200
+    assert "arsoppsummering-2025.docx" in response["Content-Disposition"]
+    text = docx_text(response.content)
+    assert "Krever ombygging som ikke er budsjettert" in text
+    assert "Sykdom i personalgruppen" in text
+    assert "Fall" in text
+    assert Document(io.BytesIO(response.content)).core_properties.author == "Testkommune"
+
+
+def test_the_annual_summary_for_the_demo_year_read_back_from_the_pdf(db):
+    from visitt.organisations.demo import seed_demo
+
+    day = date(2026, 11, 23)
+    with time_machine.travel(day, tick=False):
+        seed_demo(day)
+        demo = Organisation.objects.get(name="Demo kommune")
+        years = services.years_with_data(demo)
+        assert day.year in years
+        summary = services.get_or_start(demo, day.year, None)
+        content = services.figures(demo, day.year)
+        document = documents.build_for_files(summary)
+        text = pdf_text(documents.annual_pdf(document))
+    assert content["visits"]["done"] > 0
+    assert content["problems"]["total"] > 0
+    assert "Demo kommune" in text
+    assert str(day.year) in text
+    for name, _count in content["problems"]["by_category"]:
+        assert name in text
+    for postponement in content["visits"]["postponements"]:
+        assert postponement["unit"] in text
+    for action in content["actions"]["not_possible"]:
+        assert " ".join(action["reason"].split())[:30] in text
