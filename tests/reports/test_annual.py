@@ -344,3 +344,38 @@ def test_the_list_shows_the_status_of_each_year(world, year, client_for):
     assert 'data-status="not-started"' in client.get(LIST).content.decode()
     client.post(REVIEW, review_data())
     assert 'data-status="reviewed"' in client.get(LIST).content.decode()
+
+
+def test_a_reason_lets_a_warned_text_through_and_is_audited(world, year, client_for):
+    client = client_for(world.top_leader)
+    data = {
+        "learning-learning_points": "Ring 912 34 567 om saken",
+        "learning-version": "1",
+        "learning-override_reason": "Sentralbordet, ikke en person",
+    }
+    assert client.post(PAGE, data).status_code == 302
+    assert AnnualSummary.objects.get().learning_points == "Ring 912 34 567 om saken"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PERSONAL_DATA_OVERRIDE)
+    assert event.actor == world.top_leader
+    assert "912" not in str(event.data)
+
+
+def test_a_decision_row_without_text_is_refused(world, year, client_for):
+    client = client_for(world.top_leader)
+    response = client.post(REVIEW, review_data(**{"review-decision_1_responsible": "Kommunalsjef"}))
+    assert response.status_code == 400
+    assert "Write the decision." in response.content.decode()
+    assert not AnnualSummary.objects.filter(reviewed_on__isnull=False).exists()
+
+
+def test_the_list_takes_a_bounded_number_of_queries(
+    world, year, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.top_leader)
+    with django_assert_max_num_queries(12) as small:
+        client.get(LIST)
+    AnnualPlan.objects.create(organisation=world.org, year=2023, owner=world.top_leader)
+    AnnualSummary.objects.create(organisation=world.org, year=2023)
+    year.more(world, 5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(LIST)
