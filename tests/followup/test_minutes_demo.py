@@ -26,7 +26,9 @@ def seed_on(day: date) -> None:
 def test_the_demo_walkround_has_signed_and_sent_minutes_and_a_follow_up_visit():
     seed_on(SESSION_DAY)
     minutes = Minutes.objects.select_related("visit").get(
-        visit__organisation__name="Demo kommune", visit__walkround__isnull=False
+        visit__organisation__name="Demo kommune",
+        visit__walkround__isnull=False,
+        visit__date__year=SESSION_DAY.year,
     )
     visit = minutes.visit
     assert minutes.status == Minutes.Status.SIGNED
@@ -79,7 +81,10 @@ def test_the_top_leader_reads_the_demo_minutes_and_their_pdf(client):
 
     seed_on(SESSION_DAY)
     minutes = Minutes.objects.get(
-        visit__organisation__name="Demo kommune", status=Minutes.Status.SIGNED
+        visit__organisation__name="Demo kommune",
+        status=Minutes.Status.SIGNED,
+        visit__walkround__isnull=False,
+        visit__date__year=SESSION_DAY.year,
     )
     client.force_login(User.objects.get(email="toppleder@demo.visitt.no"))
     page = client.get(f"/visitter/{minutes.visit_id}/referat/")

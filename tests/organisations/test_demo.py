@@ -138,9 +138,14 @@ def seed_on(day: date) -> None:
 
 
 def kommune_visits() -> list[Visit]:
-    """The year's planned walkrounds (not the follow-up visits that phase 3 adds)."""
+    """The year's planned walkrounds (not the follow-up visits that phase 3 adds, nor
+    last year's history)."""
     return list(
-        Visit.objects.filter(organisation__name="Demo kommune", kind=Visit.Kind.MAIN)
+        Visit.objects.filter(
+            organisation__name="Demo kommune",
+            kind=Visit.Kind.MAIN,
+            date__gte=date(SESSION_DAY.year, 1, 1),
+        )
         .with_team()
         .prefetch_related("participants", "postponements", "checklist")
         .order_by("date")
@@ -189,7 +194,7 @@ def test_one_visit_is_postponed_with_a_reason_and_its_history():
     seed_on(SESSION_DAY)
 
     postponement = Postponement.objects.select_related("visit").get(
-        visit__organisation__name="Demo kommune"
+        visit__organisation__name="Demo kommune", visit__date__year=SESSION_DAY.year
     )
     visit = postponement.visit
     assert "norovirus" in postponement.reason
@@ -293,7 +298,7 @@ def test_the_health_trust_has_a_small_plan_in_nynorsk_and_both_have_letter_templ
     plan = AnnualPlan.objects.get(organisation=trust, year=2026)
     assert plan.owner.email == "toppleiar@helseforetak.demo.visitt.no"
     assert plan.goals.first().text == "Alle aktive einingar besøkte"
-    visits = Visit.objects.filter(organisation=trust)
+    visits = Visit.objects.filter(organisation=trust, date__year__gte=SESSION_DAY.year)
     assert 2 <= visits.count() <= 3
     assert {v.status for v in visits} >= {"conducted", "planned"}
     assert Participant.objects.filter(visit__organisation=trust, profession__name="Sjukepleiar")
@@ -320,7 +325,8 @@ def test_every_demo_date_respects_the_rules_whatever_the_day(today):
     for visit in visits:
         assert is_working_day(visit.date), visit
         assert visit.date.month != 7, visit
-        assert visit.date.year in (today.year, today.year + 1)
+        # Last year is the demo's history (visitt.followup.demo_history).
+        assert visit.date.year in (today.year - 1, today.year, today.year + 1)
         assert visit.is_conducted == (visit.date < today), visit
         if visit.plan is not None:
             assert visit.plan.year == visit.date.year
@@ -330,7 +336,7 @@ def test_every_demo_date_respects_the_rules_whatever_the_day(today):
         for other in visits[index + 1 :]:
             if visit.overlaps(other):
                 assert not {u.pk for u in visit.team} & {u.pk for u in other.team}
-    assert Postponement.objects.count() <= 1
+    assert Postponement.objects.count() <= 2  # one this year, one in the history
     for postponement in Postponement.objects.all():
         assert is_working_day(postponement.postponed_at.astimezone(OSLO).date())
     # Nothing is ticked in the future.
@@ -353,11 +359,13 @@ def test_the_demo_year_is_made_once(django_assert_max_num_queries):
 
 @pytest.mark.django_db
 def test_the_command_seeds_today_quickly(django_assert_max_num_queries):
-    # A fixed budget for the whole demo: phases 1 to 3 of two organisations.
-    with django_assert_max_num_queries(600):
+    # A fixed budget for the whole demo: phases 1 to 3 of two organisations, and last
+    # year's history.
+    with django_assert_max_num_queries(1800):
         seed()
-    plan = AnnualPlan.objects.get(organisation__name="Demo kommune")
-    assert plan.year == timezone.localdate().year
+    years = AnnualPlan.objects.filter(organisation__name="Demo kommune")
+    year = timezone.localdate().year
+    assert sorted(years.values_list("year", flat=True)) == [year - 1, year]
 
 
 @pytest.mark.django_db
@@ -376,5 +384,7 @@ def test_the_coordinator_reads_the_demo_year_in_visitt(client):
             page = client.get(f"/visitter/{visit.pk}/")
             assert page.status_code == 200, visit
             assert client.get(f"/visitter/{visit.pk}/forberedelse/").status_code == 200
-        postponed = Postponement.objects.get(visit__organisation__name="Demo kommune").visit
+        postponed = Postponement.objects.get(
+            visit__organisation__name="Demo kommune", visit__date__year=2026
+        ).visit
         assert "norovirus" in client.get(f"/visitter/{postponed.pk}/").content.decode()

@@ -119,13 +119,27 @@ def _record_follow_up(visit: Visit, today: date) -> None:
         Visit.objects.filter(pk=follow_up.pk).update(
             conducted_at=_at(follow_up.date, follow_up.start_time.hour)
         )
+    _close_follow_up(follow_up, today)
     visit.refresh_from_db()
     if visit.status == Visit.Status.FOLLOW_UP_PLANNED:
         visit.mark_follow_up_done(leader)
 
 
+def _close_follow_up(follow_up: Visit, today: date) -> None:
+    """The follow-up visit's own short minutes, signed, and the visit closed: otherwise
+    the start page would count its minutes as overdue."""
+    from . import demo_minutes
+    from .minutes import Minutes
+
+    if not Minutes.objects.filter(visit=follow_up).exists():
+        demo_minutes._signed(follow_up, today, working_days=2, follow_up=False)
+    follow_up.refresh_from_db()
+    if follow_up.status == Visit.Status.MINUTES_SIGNED:
+        follow_up.close(follow_up.visit_leader)
+
+
 def seed(municipality: Organisation, trust: Organisation, today: date) -> None:
-    visit = demo_plans._visit(municipality)
+    visit = demo_plans._visit(municipality, today.year)
     if visit is None:
         return
     _send_feedback(visit, today)

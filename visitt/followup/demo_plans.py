@@ -161,11 +161,11 @@ def _due(spec: str, visit_day: date, today: date) -> date:
     return (visit_day if base == "visit" else today) + timedelta(days=offset)
 
 
-def _visit(municipality: Organisation) -> Visit | None:
-    """The conducted visit at Solbakken avdeling 1 with problems, else the latest
-    conducted one with problems."""
+def _visit(municipality: Organisation, year: int) -> Visit | None:
+    """The year's conducted visit at Solbakken avdeling 1 with problems, else its latest
+    conducted one with problems (earlier years are the demo's history)."""
     visits = (
-        Visit.objects.filter(organisation=municipality)
+        Visit.objects.filter(organisation=municipality, date__year=year)
         .conducted()
         .filter(Exists(Problem.objects.filter(visit=OuterRef("pk"))))
         .select_related("visit_leader", "secretary", "coordinator")
@@ -174,7 +174,7 @@ def _visit(municipality: Organisation) -> Visit | None:
 
 
 def seed(municipality: Organisation, trust: Organisation, today: date) -> None:
-    visit = _visit(municipality)
+    visit = _visit(municipality, today.year)
     if visit is None:
         return
     problems = {p.number: p for p in Problem.objects.filter(visit=visit)}

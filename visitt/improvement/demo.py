@@ -3,9 +3,10 @@ at Solbakken sykehjem, avdeling 1 (visitt.followup.demo_plans).
 
 - Monthly points for 18 months ending last month. Pressure sores go from about six a
   month to about two after the new mattresses, falls from the toilet from about three
-  to nearly none after the armrests, so both run charts show a shift signal. The
-  improvement starts the month after the action was finished, but at least eight
-  months before the end (a visible signal needs eight points in a row on one side).
+  to nearly none after the armrests. The new level starts the month after the action
+  was finished, never before it, so when the visit was late in the year the charts have
+  too few points since for a signal yet (eight in a row on one side), as in life; last
+  year's measures (visitt.followup.demo_history) show the signals.
 - The medication-list measure ("%") has numerators and denominators (admissions), so
   its page shows a P chart; it improves a little, without a signal yet.
 - One PDSA cycle on the training action: tested on the evening shift, adopted.
@@ -58,12 +59,14 @@ def _months(today: date) -> list[date]:
 
 
 def _change_index(months: list[date], finished: date | None) -> int:
-    latest = len(months) - MIN_AFTER
+    """The first month of the new level: the month after the action was finished, never
+    before it (an improvement that came before the action would not be the action's).
+    With fewer than MIN_AFTER months since, the chart shows no signal yet, as in life."""
     if finished is None:
-        return latest
+        return max(1, len(months) - MIN_AFTER)
     after = periods.following(periods.start_of(finished, Measure.Frequency.MONTHLY), "monthly")
     index = next((i for i, month in enumerate(months) if month >= after), len(months))
-    return max(1, min(index, latest))
+    return max(1, index)
 
 
 def _finished(measure: Measure) -> date | None:
@@ -79,6 +82,7 @@ def seed_improvement(municipality: Organisation, trust: Organisation, today: dat
     measures = Measure.objects.filter(
         problem__visit__organisation=municipality,
         problem__visit__unit__code="SOL-1",
+        problem__visit__date__year=today.year,
         name__in=[SORES, FALLS, MEDICATION],
     ).select_related("problem__visit")
     months = _months(today)
@@ -115,6 +119,7 @@ def _seed_cycle(municipality: Organisation, today: date) -> None:
         Action.objects.filter(
             problem__visit__organisation=municipality,
             problem__visit__unit__code="SOL-1",
+            problem__visit__date__year=today.year,
             what__startswith=TRAINING,
         )
         .select_related("problem__visit", "owner")

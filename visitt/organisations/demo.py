@@ -1,6 +1,7 @@
 """The demo: "Demo kommune" (Bokmål) with realistic units and one account per role, and
 "Demo helseforetak" (Nynorsk) so that the isolation between organisations is visible.
-Their current year of visits is made by visitt.planning.demo."""
+Their current year of visits is made by visitt.planning.demo and the modules it leads
+to; last year, complete, by visitt.followup.demo_history."""
 
 from __future__ import annotations
 
@@ -135,10 +136,19 @@ def seed_demo(today: date | None = None) -> None:
     _people(trust, HEALTH_TRUST_PEOPLE, hashed)
 
     from visitt.followup.demo import seed_followup  # the follow-up on the walkround
+    from visitt.followup.demo_history import seed_history  # last year, complete
+    from visitt.improvement.demo_history import seed_library, seed_surveys
     from visitt.planning.demo import seed_planning  # planning builds on organisations
+    from visitt.reports.demo_history import seed_reports  # meetings, annual summaries
     from visitt.walkround.demo import seed_walkround  # and the walkround on planning
 
     today = today or timezone.localdate()
     seed_planning(municipality, trust, today)
     seed_walkround(municipality, trust, today)
     seed_followup(municipality, trust, today)
+    # The history comes after the current year: the current year's parts look only at
+    # this year's visits, and last year's are made once, whatever the day.
+    seed_history(municipality, trust, today)
+    seed_library(municipality, today)
+    seed_surveys(municipality, today)
+    seed_reports(municipality, trust, today)

@@ -274,12 +274,13 @@ def _at(day: date, moment: time, minutes: int = 0) -> datetime:
     return datetime.combine(day, moment, OSLO) + timedelta(minutes=minutes)
 
 
-def _conducted_visit(organisation: Organisation, unit_code: str) -> Visit | None:
-    """The conducted visit at ``unit_code``, else the latest conducted one (early in the
-    year the demo may have only a few); None when there is none yet. Annotated with
-    whether it has a walkround already."""
+def _conducted_visit(organisation: Organisation, unit_code: str, year: int) -> Visit | None:
+    """The year's conducted visit at ``unit_code``, else its latest conducted one (early
+    in the year the demo may have only a few); None when there is none yet. Annotated
+    with whether it has a walkround already. Earlier years are the demo's history
+    (visitt.followup.demo_history)."""
     visits = (
-        Visit.objects.filter(organisation=organisation)
+        Visit.objects.filter(organisation=organisation, date__year=year)
         .conducted()
         .select_related("organisation", "secretary", "coordinator", "visit_leader")
         .annotate(walked=Exists(Walkround.objects.filter(visit=OuterRef("pk"))))
@@ -377,7 +378,7 @@ def seed_walkround(municipality: Organisation, trust: Organisation, today: date)
         ProblemCategory.ensure_defaults(organisation)
         # Each part is made once: a visit that has a walkround, or picked questions, is
         # left as it is (the demo may have been used since).
-        conducted = _conducted_visit(organisation, spec.unit_code)
+        conducted = _conducted_visit(organisation, spec.unit_code, today.year)
         if conducted is not None and getattr(conducted, "walked", False):
             conducted = None
         ready = _next_confirmed(organisation, today) if upcoming else None
