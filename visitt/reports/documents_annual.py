@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from visitt.followup.plans import Action
 from visitt.organisations.models import Organisation
@@ -274,7 +274,11 @@ def _times(content: dict[str, Any]) -> Section:
             [
                 _("Signed minutes"),
                 days(times["days_to_signed_minutes"]),
-                _("%(count)s minutes, %(on_time)s within the deadline (%(percent)s)")
+                ngettext(
+                    "%(count)s signed minutes, %(on_time)s within the deadline (%(percent)s)",
+                    "%(count)s signed minutes, %(on_time)s within the deadline (%(percent)s)",
+                    times["minutes_signed"],
+                )
                 % {
                     "count": times["minutes_signed"],
                     "on_time": times["minutes_on_time"],
@@ -284,12 +288,18 @@ def _times(content: dict[str, Any]) -> Section:
             [
                 _("First feedback to the group"),
                 days(times["days_to_first_feedback"]),
-                _("%(count)s visits with feedback") % {"count": times["visits_with_feedback"]},
+                ngettext(
+                    "%(count)s visit with feedback",
+                    "%(count)s visits with feedback",
+                    times["visits_with_feedback"],
+                )
+                % {"count": times["visits_with_feedback"]},
             ],
             [
                 _("Actions done"),
                 days(times["days_to_done_action"]),
-                _("%(count)s actions done") % {"count": times["actions_done"]},
+                ngettext("%(count)s action done", "%(count)s actions done", times["actions_done"])
+                % {"count": times["actions_done"]},
             ],
         ],
     )
@@ -327,7 +337,11 @@ def _measures(content: dict[str, Any]) -> Section:
     )
     if measures:
         section.lines.append(
-            _("%(improved)s of %(count)s measures show an improvement (Anhøj rules).")
+            ngettext(
+                "%(improved)s of %(count)s measure shows an improvement (Anhøj rules).",
+                "%(improved)s of %(count)s measures show an improvement (Anhøj rules).",
+                len(measures),
+            )
             % {"improved": improved, "count": len(measures)}
         )
     return section
