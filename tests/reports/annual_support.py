@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.conftest import World
 from visitt.followup.feedback import Feedback
-from visitt.followup.minutes import Minutes, minutes_deadline
+from visitt.followup.minutes import Minutes, MinutesVersion, minutes_deadline
 from visitt.followup.plans import Action
 from visitt.organisations.models import Unit
 from visitt.planning.plan import AnnualPlan
@@ -39,12 +39,20 @@ def visit(world: World, unit: Unit, day: date, status=Visit.Status.CONDUCTED, **
 
 
 def signed_minutes(v: Visit, signed_on: date) -> Minutes:
-    return Minutes.objects.create(
+    minutes = Minutes.objects.create(
         visit=v,
         deadline=minutes_deadline(v.date),
         status=Minutes.Status.SIGNED,
         signed_at=moment(signed_on),
     )
+    MinutesVersion.objects.create(
+        minutes=minutes,
+        number=1,
+        body="Referat",
+        created_by=v.secretary or v.visit_leader,
+        locked_at=moment(signed_on),
+    )
+    return minutes
 
 
 class Year:

@@ -101,6 +101,15 @@ def test_the_figures_of_a_hand_built_year(world, year):
     assert (follow_up_goal["result"], follow_up_goal["met"]) == (0.0, False)
 
 
+def test_the_key_figures_come_from_the_key_figures_module(world, year):
+    pytest.importorskip("visitt.reports.keyfigures")
+    figures = services.figures(world.org, YEAR)["key_figures"]
+    assert (figures["visits_planned"], figures["visits_done"]) == (3, 2)
+    assert figures["minutes_on_time"] == {"part": 1, "whole": 2, "percent": 50.0}
+    # The done action was told in three days; the not-possible one never was.
+    assert figures["feedback_in_time"] == {"part": 1, "whole": 2, "percent": 50.0}
+
+
 def test_the_figures_are_json_safe(world, year):
     import json
 

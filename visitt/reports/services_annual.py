@@ -330,17 +330,23 @@ def _actions(organisation: Organisation, year: int) -> dict[str, Any]:
 def _times(organisation: Organisation, year: int, action_rows: list[dict]) -> dict[str, Any]:
     """Median days from the visit to its signed minutes, to its first feedback, and to
     each finished action (two queries)."""
-    minutes = list(
-        Minutes.objects.filter(
+    # First fully signed: the first version's locking, as the key figures count it (a
+    # later version with a reason does not make the minutes late after the fact).
+    minutes = [
+        (row["visit__date"], row["first"] or row["signed_at"], row["deadline"])
+        for row in Minutes.objects.filter(
             visit__organisation=organisation,
             visit__date__year=year,
             visit__kind=Visit.Kind.MAIN,
             status=Minutes.Status.SIGNED,
-            signed_at__isnull=False,
-        ).values("visit__date", "signed_at", "deadline")
-    )
-    to_minutes = [_days(m["visit__date"], m["signed_at"]) for m in minutes]
-    on_time = sum(1 for m in minutes if _days(m["deadline"], m["signed_at"]) <= 0)
+        )
+        .annotate(first=Min("versions__locked_at"))
+        .values("visit__date", "signed_at", "deadline", "first")
+        .order_by()
+    ]
+    minutes = [row for row in minutes if row[1] is not None]
+    to_minutes = [_days(visit_day, signed) for visit_day, signed, _deadline in minutes]
+    on_time = sum(1 for _day, signed, deadline in minutes if _days(deadline, signed) <= 0)
     first_feedback = list(
         Feedback.objects.filter(
             action__problem__visit__organisation=organisation,
