@@ -133,3 +133,16 @@ def test_the_annual_summary_for_the_demo_year_read_back_from_the_pdf(db):
         assert postponement["unit"] in text
     for action in content["actions"]["not_possible"]:
         assert " ".join(action["reason"].split())[:30] in text
+
+
+def test_the_files_are_in_the_organisations_language_form(world):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)  # Annen kommune (nynorsk) has a visit in 2025 too
+        summary = AnnualSummary(organisation=world.other_org, year=YEAR)
+        document = documents.build_for_files(summary)
+        html = documents.print_html(document)
+        word = Document(io.BytesIO(documents.annual_docx(document)))
+    assert document.language == "nn"
+    assert 'lang="nn"' in html
+    assert word.core_properties.language == "nn-NO"
+    assert "Solbakken" not in html
