@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from visitt.organisations.models import Unit
-from visitt.planning.goals import evaluate, goal_result, share
+from visitt.planning.goals import evaluate, goal_result, key_figures_for, share
 from visitt.planning.models import PlanGoal, Visit
+from visitt.reports.keyfigures import PeriodFigures, Ratio
 
 M = PlanGoal.Measure
 CONDUCTED, PLANNED = Visit.Status.CONDUCTED, Visit.Status.PLANNED
@@ -63,10 +65,51 @@ def test_units_visited_without_any_active_unit_cannot_be_told():
 
 
 @pytest.mark.parametrize("measure", [M.MINUTES_ON_TIME, M.ACTIONS_DONE_ON_TIME, M.FOLLOW_UPS_DONE])
-def test_measures_of_the_follow_up_phase_are_not_yet_measurable(measure):
+def test_follow_up_measures_without_the_key_figures_are_not_measurable(measure):
     outcome = evaluate([goal(measure, 80)], [visit(1)], UNITS)[0]
     assert goal_result(goal(measure, 80), [visit(1)], UNITS) is None
     assert outcome.measurable is False and outcome.met is None
+
+
+def figures(**ratios: Ratio) -> PeriodFigures:
+    empty = Ratio(0, 0)
+    return PeriodFigures(
+        label="2026",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        visits_planned=0,
+        visits_done=0,
+        minutes_on_time=ratios.get("minutes_on_time", empty),
+        actions_on_time=ratios.get("actions_on_time", empty),
+        feedback_in_time=ratios.get("feedback_in_time", empty),
+        follow_ups_done=ratios.get("follow_ups_done", empty),
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "name"),
+    [
+        (M.MINUTES_ON_TIME, "minutes_on_time"),
+        (M.ACTIONS_DONE_ON_TIME, "actions_on_time"),
+        (M.FOLLOW_UPS_DONE, "follow_ups_done"),
+    ],
+)
+def test_follow_up_measures_are_the_years_key_figures(measure, name):
+    year = figures(**{name: Ratio(3, 4)})
+    reached, below = evaluate([goal(measure, 75), goal(measure, 80)], [], UNITS, year)
+    assert reached.measurable and reached.result == Decimal("75.0") and reached.met is True
+    assert reached.counted == (3, 4)
+    assert below.met is False
+
+
+def test_a_follow_up_measure_with_nothing_settled_yet_is_unknown_not_zero():
+    outcome = evaluate([goal(M.MINUTES_ON_TIME, 80)], [], UNITS, figures())[0]
+    assert outcome.measurable and outcome.result is None and outcome.met is None
+
+
+def test_key_figures_are_loaded_only_when_a_goal_needs_them(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert key_figures_for([goal(M.UNITS_VISITED), goal(M.MANUAL)], None, 2026) is None
 
 
 @pytest.mark.parametrize(

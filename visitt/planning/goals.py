@@ -4,6 +4,10 @@ The method asks for "definerte mål og resultater som kan etterprøves": where V
 holds the facts it computes the result itself; otherwise the leadership group records
 whether the goal was met. Pure functions over already loaded visits and units (no
 query), so the year view, the PDF and the spreadsheet show the same numbers.
+
+The follow-up measures (minutes on time, actions done on time, follow-up visits done)
+are the year's key figures (visitt.reports.keyfigures.for_year, defined there), passed
+in as ``figures``; ``key_figures_for`` loads them only when a goal needs them.
 """
 
 from __future__ import annotations
@@ -11,17 +15,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from .plan import PlanGoal
 from .visits import Visit
 
+if TYPE_CHECKING:
+    from visitt.reports.keyfigures import PeriodFigures
+
 Measure = PlanGoal.Measure
 
-# Measures whose facts (minutes, actions, follow-up visits) arrive with the follow-up
-# phase. Until then their result is "not yet measurable", never a misleading 0 %.
-NOT_YET_MEASURABLE = frozenset(
-    {Measure.MINUTES_ON_TIME, Measure.ACTIONS_DONE_ON_TIME, Measure.FOLLOW_UPS_DONE}
-)
+# Measures read from the year's key figures (the PeriodFigures attribute of each).
+# Without the figures their result is "not yet measurable", never a misleading 0 %.
+KEY_FIGURE: dict[str, str] = {
+    Measure.MINUTES_ON_TIME: "minutes_on_time",
+    Measure.ACTIONS_DONE_ON_TIME: "actions_on_time",
+    Measure.FOLLOW_UPS_DONE: "follow_ups_done",
+}
 
 HUNDRED = Decimal(100)
 
@@ -40,13 +50,33 @@ def visited_unit_ids(visits: Iterable[Visit]) -> set[int]:
     }
 
 
-def goal_result(goal: PlanGoal, visits: Iterable[Visit], units: Sequence) -> Decimal | None:
+def key_figures_for(
+    goals: Iterable[PlanGoal], organisation: Any, year: int
+) -> PeriodFigures | None:
+    """The year's key figures when one of ``goals`` is measured by them (two queries),
+    else None (no query)."""
+    if not any(goal.measure in KEY_FIGURE for goal in goals):
+        return None
+    from visitt.reports.keyfigures import for_year  # the reports build on planning
+
+    return for_year(organisation, year)
+
+
+def goal_result(
+    goal: PlanGoal,
+    visits: Iterable[Visit],
+    units: Sequence,
+    figures: PeriodFigures | None = None,
+) -> Decimal | None:
     """The goal's result in per cent, or None when it cannot be told (yet).
 
-    ``visits`` are the plan year's visits and ``units`` the organisation's active units.
+    ``visits`` are the plan year's visits and ``units`` the organisation's active units;
+    ``figures`` the year's key figures for the follow-up measures.
     A manual goal is 100 when the leadership group marked it achieved, 0 when not, and
     None while it is not assessed.
     """
+    if goal.measure in KEY_FIGURE:
+        return getattr(figures, KEY_FIGURE[goal.measure]).percent if figures else None
     if goal.measure == Measure.UNITS_VISITED:
         active = {unit.pk for unit in units}
         return share(len(visited_unit_ids(visits) & active), len(active))
@@ -59,25 +89,33 @@ def goal_result(goal: PlanGoal, visits: Iterable[Visit], units: Sequence) -> Dec
 class GoalOutcome:
     goal: PlanGoal
     result: Decimal | None
-    # False for the measures that wait for the follow-up phase.
+    # False for the follow-up measures when no key figures were given.
     measurable: bool
     # True/False against the target; None when either the result or the target is missing.
     met: bool | None
-    # For units_visited: how many of how many units, to show beside the share.
+    # How many of how many (units; minutes, actions or walkrounds), to show beside the share.
     counted: tuple[int, int] | None = None
 
 
 def evaluate(
-    goals: Iterable[PlanGoal], visits: Iterable[Visit], units: Sequence
+    goals: Iterable[PlanGoal],
+    visits: Iterable[Visit],
+    units: Sequence,
+    figures: PeriodFigures | None = None,
 ) -> list[GoalOutcome]:
+    """The outcome of each goal; ``figures`` are the year's key figures (see
+    key_figures_for), without which the follow-up measures are not measurable."""
     visits = list(visits)
     outcomes = []
     for goal in goals:
-        result = goal_result(goal, visits, units)
+        result = goal_result(goal, visits, units, figures)
         counted = None
         if goal.measure == Measure.UNITS_VISITED:
             active = {unit.pk for unit in units}
             counted = (len(visited_unit_ids(visits) & active), len(active))
+        elif goal.measure in KEY_FIGURE and figures is not None:
+            ratio = getattr(figures, KEY_FIGURE[goal.measure])
+            counted = (ratio.part, ratio.whole)
         if goal.measure == Measure.MANUAL and goal.target is None:
             met = goal.achieved
         elif result is None or goal.target is None:
@@ -88,7 +126,7 @@ def evaluate(
             GoalOutcome(
                 goal=goal,
                 result=result,
-                measurable=goal.measure not in NOT_YET_MEASURABLE,
+                measurable=goal.measure not in KEY_FIGURE or figures is not None,
                 met=met,
                 counted=counted,
             )

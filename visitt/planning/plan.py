@@ -185,8 +185,9 @@ class YearOverview:
 
 def year_overview(organisation: Organisation, year: int) -> YearOverview:
     """Everything the year view shows, in four queries however many visits there are:
-    the plan with its owner, its goals, the visits with their team, the active units."""
-    from .goals import evaluate  # goals.py builds on this module
+    the plan with its owner, its goals, the visits with their team, the active units
+    (and two more for the key figures when a goal is measured by them)."""
+    from .goals import evaluate, key_figures_for  # goals.py builds on this module
 
     plan = (
         AnnualPlan.objects.for_organisation(organisation)
@@ -213,7 +214,16 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
         organisation=organisation,
         year=year,
         plan=plan,
-        goals=evaluate(plan.goals.all(), visits, units) if plan else [],
+        goals=(
+            evaluate(
+                plan.goals.all(),
+                visits,
+                units,
+                key_figures_for(plan.goals.all(), organisation, year),
+            )
+            if plan
+            else []
+        ),
         visits=visits,
         units=units,
         not_planned=[unit for unit in units if unit.pk not in with_visit],

@@ -25,7 +25,7 @@ from visitt.followup.services_plans import DUE_SOON_DAYS
 from visitt.organisations.access import OrgRequest
 from visitt.organisations.models import Organisation, Role, Unit
 from visitt.planning.checklist import ChecklistItem
-from visitt.planning.goals import GoalOutcome, evaluate
+from visitt.planning.goals import GoalOutcome, evaluate, key_figures_for
 from visitt.planning.group import IDEAL_GROUP_SIZE
 from visitt.planning.plan import AnnualPlan
 from visitt.planning.visits import Visit
@@ -120,7 +120,8 @@ def _visit_text(visit: Visit) -> str:
 
 
 def plan_goals(organisation: Organisation, today: date) -> GoalsPanel:
-    """The current year's plan against its goals (four queries, reusing goals.evaluate)."""
+    """The current year's plan against its goals (four queries, reusing goals.evaluate;
+    two more for the key figures when a goal is measured by them)."""
     year = today.year
     plan = (
         AnnualPlan.objects.for_organisation(organisation)
@@ -136,7 +137,8 @@ def plan_goals(organisation: Organisation, today: date) -> GoalsPanel:
             .only("pk", "unit_id", "kind", "status")
         )
         units = Unit.objects.for_organisation(organisation).active().only("pk")
-        goals = evaluate(plan.goals.all(), visits, list(units))
+        figures = key_figures_for(plan.goals.all(), organisation, year)
+        goals = evaluate(plan.goals.all(), visits, list(units), figures)
     return GoalsPanel(year, plan, goals, reverse("plan_year", args=[year]))
 
 
