@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_keyfigures as views
+
+urlpatterns = [
+    path("analyse/nokkeltall/", views.key_figures, name="key_figures"),
+]
