@@ -388,3 +388,33 @@ def test_the_list_takes_a_bounded_number_of_queries(
     year.more(world, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(LIST)
+
+
+def test_survey_results_show_means_only_with_five_answers(world, year, client_for):
+    survey_module = pytest.importorskip("visitt.improvement.services_survey")
+    from visitt.improvement.survey import PulseAnswer, PulseResponse, PulseStatement, PulseSurvey
+
+    assert survey_module.results_for_year
+
+    def survey(title: str, answers: list[int]) -> None:
+        made = PulseSurvey.objects.create(
+            organisation=world.org,
+            unit=world.unit,
+            title=title,
+            opens_on=date(2025, 2, 1),
+            closes_on=date(2025, 2, 14),
+        )
+        statement = PulseStatement.objects.create(survey=made, text="Jeg kan si fra om feil")
+        for score in answers:
+            response = PulseResponse.objects.create(survey=made, answered_on=date(2025, 2, 3))
+            PulseAnswer.objects.create(response=response, statement=statement, score=score)
+
+    survey("Før visitten", [4, 4, 5, 3, 4])
+    survey("For få svar", [1, 1])
+    surveys = {s["title"]: s for s in services.figures(world.org, YEAR)["surveys"]}
+    assert surveys["Før visitten"]["statements"] == [["Jeg kan si fra om feil", 4.0]]
+    assert (surveys["For få svar"]["count"], surveys["For få svar"]["shown"]) == (2, False)
+    assert surveys["For få svar"]["statements"] == []
+    html = client_for(world.top_leader).get(PAGE).content.decode()
+    assert "Jeg kan si fra om feil: 4.0" in html
+    assert "Shown when at least five have answered." in html

@@ -365,7 +365,10 @@ def _surveys(content: dict[str, Any]) -> Section:
             )
         else:
             means = _("Shown when at least five have answered.")
-        section.rows.append([survey["title"], survey["unit"], str(survey["count"]), means])
+        title = survey["title"]
+        if survey.get("opens_on"):
+            title = f"{title} ({long_date(survey['opens_on'])})"
+        section.rows.append([title, survey["unit"], str(survey["count"]), means])
     return section
 
 

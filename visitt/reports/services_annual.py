@@ -416,40 +416,23 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
 
 
 def _surveys(organisation: Organisation, year: int) -> list[dict[str, Any]] | None:
+    """The staff pulse surveys that opened in the year: the means per statement only
+    where at least five answered (the survey's own rule; four queries)."""
     try:
         from visitt.improvement.services_survey import results_for_year
-    except ImportError:  # TODO(issue 6): arrives with improvement/services_survey.py
+    except ImportError:  # the survey arrives with improvement/services_survey.py
         return None
-    surveys = []
-    for result in results_for_year(organisation, year):
-        unit = getattr(result, "unit", "")
-        survey = getattr(result, "survey", None)
-        shown = bool(getattr(result, "shown", False))
-        statements = []
-        if shown:
-            for item in getattr(result, "statements", None) or []:
-                text, mean = _statement(item)
-                statements.append([text, _number(mean)])
-        surveys.append(
-            {
-                "title": str(getattr(result, "title", "") or getattr(survey, "title", "") or ""),
-                "unit": str(getattr(unit, "name", unit) or ""),
-                "count": int(getattr(result, "count", 0) or 0),
-                "shown": shown,
-                "statements": statements,
-            }
-        )
-    return surveys
-
-
-def _statement(item: Any) -> tuple[str, Any]:
-    """A statement's text and mean, from a pair or an object with text and mean."""
-    if isinstance(item, tuple | list):
-        text, mean = item[0], item[1]
-    else:
-        text = getattr(item, "text", None) or getattr(item, "statement", "")
-        mean = getattr(item, "mean", None)
-    return str(getattr(text, "text", text)), mean
+    return [
+        {
+            "title": result.title,
+            "unit": result.unit.name,
+            "opens_on": result.survey.opens_on.isoformat(),
+            "count": result.count,
+            "shown": result.shown,
+            "statements": [[item.text, item.mean] for item in result.statements if result.shown],
+        }
+        for result in results_for_year(organisation, year)
+    ]
 
 
 def figures(organisation: Organisation, year: int) -> dict[str, Any]:
