@@ -48,7 +48,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -108,6 +110,12 @@ class _Period:
 
 def _local_date(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment is not None else None
+
+
+@cache
+def _follow_up_due(day: date) -> date:
+    """When the follow-up visit of a walkround on ``day`` is due (it needs only the date)."""
+    return follow_up_date(cast(Visit, SimpleNamespace(date=day)))
 
 
 def _start_of(day: date) -> datetime:
@@ -170,8 +178,7 @@ def _figures(
         if signed is not None or deadline < today:
             minutes_whole += 1
             minutes_part += signed is not None and signed <= deadline
-        # follow_up_date only needs the visit's date.
-        due = follow_up_date(Visit(date=row["date"]))
+        due = _follow_up_due(row["date"])
         if row["followed_up"] or due < today:
             follow_whole += 1
             follow_part += bool(row["followed_up"])

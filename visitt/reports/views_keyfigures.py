@@ -22,7 +22,7 @@ from . import keyfigures
 from .charts import column_chart_svg
 from .keyfigures import PeriodFigures, Ratio
 
-YEAR_CHOICES = (1, 2, 3, 5)
+# At most twelve quarters: more columns would not leave room for their labels.
 DEFAULT_YEARS = 3
 
 
@@ -34,7 +34,6 @@ class PeriodForm(forms.Form):
             (1, gettext_lazy("This year")),
             (2, gettext_lazy("The last 2 years")),
             (3, gettext_lazy("The last 3 years")),
-            (5, gettext_lazy("The last 5 years")),
         ],
         initial=DEFAULT_YEARS,
     )
