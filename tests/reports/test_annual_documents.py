@@ -146,3 +146,20 @@ def test_the_files_are_in_the_organisations_language_form(world):
     assert 'lang="nn"' in html
     assert word.core_properties.language == "nn-NO"
     assert "Solbakken" not in html
+
+
+def test_last_years_reviewed_demo_summary_reads_back_frozen(db):
+    from visitt.organisations.demo import seed_demo
+
+    day = date(2026, 11, 23)
+    with time_machine.travel(day, tick=False):
+        seed_demo(day)
+        demo = Organisation.objects.get(name="Demo kommune")
+        summary = AnnualSummary.objects.get(organisation=demo, year=day.year - 1)
+        assert summary.is_locked and summary.snapshot is not None
+        assert services.summary_content(summary) == summary.snapshot
+        text = pdf_text(documents.annual_pdf(documents.build_for_files(summary)))
+    assert " ".join(summary.learning_points.split())[:40] in text
+    for decision in summary.decisions.all():
+        assert " ".join(decision.text.split())[:30] in text
+    assert summary.reviewed_in in text
