@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-# Paths a person without 2FA may still reach: setting it up, signing out, language.
-ALLOWED_PREFIXES = ("/konto/", "/static/", "/healthz", "/i18n/", "/bytt-organisasjon/")
+# Paths a person without 2FA may still reach: setting it up, signing out, language, and
+# the anonymous pulse survey (/p/), which needs no account at all.
+ALLOWED_PREFIXES = ("/konto/", "/static/", "/healthz", "/i18n/", "/bytt-organisasjon/", "/p/")
 
 
 class RequireTwoFactorMiddleware:

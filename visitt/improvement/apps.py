@@ -8,4 +8,4 @@ class ImprovementConfig(AppConfig):
 
     def ready(self) -> None:
         # The library's permissions live beside its views, not in a rules.py.
-        from . import rules_library  # noqa: F401
+        from . import rules_library, rules_survey  # noqa: F401
