@@ -259,6 +259,33 @@ def _cycle(world: World, org) -> models.Model:
     )
 
 
+def _library_entry(world: World, org) -> models.Model:
+    from visitt.improvement.library import LibraryEntry
+
+    return LibraryEntry.objects.create(
+        organisation=org, action=_action(world, org), title="Hemmeleg", summary="Hemmeleg"
+    )
+
+
+def _meeting(world: World, org) -> models.Model:
+    from visitt.reports.meetings import LeadershipMeeting
+
+    return LeadershipMeeting.objects.create(organisation=org, held_on="2026-01-01")
+
+
+def _pulse_survey(world: World, org) -> models.Model:
+    from visitt.improvement.survey import PulseSurvey
+
+    today = timezone.localdate()
+    return PulseSurvey.objects.create(
+        organisation=org,
+        unit=world.unit if org == world.org else world.other_unit,
+        title="Hemmeleg puls",
+        opens_on=today,
+        closes_on=today,
+    )
+
+
 # Each URL keyword, and how to make an object of a given organisation for it.
 # A new keyword in visitt.urls needs an entry here (the test tells you which).
 KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
@@ -276,6 +303,9 @@ KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
     "point_pk": _point,
     "phase_pk": _phase,
     "cycle_pk": _cycle,
+    "entry_pk": _library_entry,
+    "meeting_pk": _meeting,
+    "survey_pk": _pulse_survey,
     "number": _minutes_version,  # a minutes version's number, under its visit
 }
 
