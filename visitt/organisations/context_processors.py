@@ -20,6 +20,9 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
             "manage_questions": user.has_perm("walkround.manage_questions", org),
             "own_actions": user.has_perm("followup.own_actions", org),
             "view_learning": user.has_perm("reports.view_learning", org),
+            "view_agenda": user.has_perm("reports.view_agenda", org),
+            "view_library": user.has_perm("improvement.view_library", org),
+            "view_surveys": user.has_perm("improvement.view_surveys", org),
         }
     return {
         "current_organisation": org,
