@@ -118,16 +118,17 @@ def _visit_label(visit: Visit) -> str:
 # --- The anonymous answer -------------------------------------------------------------------
 
 SCORE_LABELS = {
-    1: _("1 \u2013 Strongly disagree"),
-    2: _("2 \u2013 Disagree"),
-    3: _("3 \u2013 Neither agree nor disagree"),
-    4: _("4 \u2013 Agree"),
-    5: _("5 \u2013 Strongly agree"),
+    1: _("Strongly disagree"),
+    2: _("Disagree"),
+    3: _("Neither agree nor disagree"),
+    4: _("Agree"),
+    5: _("Strongly agree"),
 }
 
 
 def score_choices() -> list[tuple[int, Any]]:
-    return [(score, SCORE_LABELS[score]) for score in SCORES]
+    """'1 \u2013 Helt uenig' and so on: the number and the dash are not translated."""
+    return [(score, f"{score} \u2013 {SCORE_LABELS[score]}") for score in SCORES]
 
 
 def read_scores(post: Any, statements: list[PulseStatement]) -> tuple[dict[int, int], bool]:
