@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import make_user
 from tests.reports.agenda_support import build, other_organisation_visit, signed_in
@@ -139,7 +140,10 @@ def test_the_same_day_twice_is_one_meeting_and_one_audit_event(world):
 
 def test_a_date_before_the_last_meeting_is_refused(world):
     record_meeting(world.org, world_day(0), world.coordinator)
-    with pytest.raises(AgendaError, match="before the last leadership meeting"):
+    with (
+        translation.override("en"),
+        pytest.raises(AgendaError, match="before the last leadership meeting"),
+    ):
         record_meeting(world.org, world_day(-1), world.coordinator)
     assert LeadershipMeeting.objects.count() == 1
 

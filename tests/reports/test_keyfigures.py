@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests.conftest import make_user
 from visitt.followup.feedback import Feedback
@@ -290,7 +291,7 @@ def test_the_figures_take_two_queries_however_much_data(world, n, django_assert_
 
 
 def test_over_time_is_quarters_oldest_first_up_to_the_current_one(world):
-    with time_machine.travel(TODAY, tick=False):
+    with time_machine.travel(TODAY, tick=False), translation.override("en"):
         periods = keyfigures.over_time(world.org, years=2)
     assert (periods[0].start, periods[0].end) == (date(2025, 1, 1), date(2025, 3, 31))
     assert (periods[-1].start, periods[-1].end) == (date(2026, 4, 1), date(2026, 6, 30))
