@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.support import click_and_wait
 from tests.followup.support_plans import fill, make_planned
 from visitt.followup.plans import Action
 
@@ -71,12 +72,12 @@ def test_mine_tiltak_passes_axe_and_the_owner_gives_a_reason(page, world, sign_i
     card = page.locator(f"#action-{target.pk}")
     card.locator("summary").click()
     card.locator("select").select_option(S.NOT_POSSIBLE)
-    card.locator("button[type=submit]").click()
+    click_and_wait(page, card.locator("button[type=submit]"))
     # Refused without the reason: the form comes back with the error, and passes axe.
     expect(page.locator(".ds-error-summary")).to_be_visible()
     axe_check(page)
     page.locator(f"#id_a{target.pk}-reason").fill("Leverandøren har ikke delene før i mars.")
-    page.locator("form button[type=submit]").last.click()
+    click_and_wait(page, page.locator("form button[type=submit]").last)
     expect(page).to_have_url(re.compile(rf"/mine-tiltak/#action-{target.pk}$"))
     target.refresh_from_db()
     assert (target.status, target.reason) == (
