@@ -102,7 +102,6 @@ def test_the_figures_of_a_hand_built_year(world, year):
 
 
 def test_the_key_figures_come_from_the_key_figures_module(world, year):
-    pytest.importorskip("visitt.reports.keyfigures")
     figures = services.figures(world.org, YEAR)["key_figures"]
     assert (figures["visits_planned"], figures["visits_done"]) == (3, 2)
     assert figures["minutes_on_time"] == {"part": 1, "whole": 2, "percent": 50.0}

@@ -43,13 +43,14 @@ from visitt.followup.feedback import Feedback
 from visitt.followup.minutes import Minutes
 from visitt.followup.plans import Action, Measure
 from visitt.organisations.models import Organisation
-from visitt.planning.plan import AnnualPlan, PlanGoal, year_overview
+from visitt.planning.plan import AnnualPlan, year_overview
 from visitt.planning.visits import Postponement, Visit
 from visitt.walkround.problems import ProblemCategory
 from visitt.walkround.services_problems import ProblemError, guard, stale_message
 
 from . import themes
 from .annual import AnnualSummary, SummaryDecision
+from .keyfigures import Ratio, for_year
 
 if TYPE_CHECKING:
     from visitt.accounts.models import User
@@ -121,108 +122,38 @@ def _number(value: Decimal | float | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def _ratio(ratio: Any) -> dict[str, Any] | None:
-    """A key figure's Ratio(part, whole, percent) as JSON."""
-    if ratio is None:
-        return None
-    return {
-        "part": int(getattr(ratio, "part", 0) or 0),
-        "whole": int(getattr(ratio, "whole", 0) or 0),
-        "percent": _number(getattr(ratio, "percent", None)),
-    }
+def _ratio(ratio: Ratio) -> dict[str, Any]:
+    """A key figure's part of whole, and its share, as JSON."""
+    return {"part": ratio.part, "whole": ratio.whole, "percent": _number(ratio.percent)}
 
 
-def _key_figures(organisation: Organisation, year: int) -> dict[str, Any] | None:
-    try:
-        from .keyfigures import for_year
-    except ImportError:  # TODO(issue 6): the key figures arrive with reports/keyfigures.py
-        return None
+def _key_figures(organisation: Organisation, year: int) -> dict[str, Any]:
+    """The year's key figures (reports/keyfigures.py), the same numbers the key-figures
+    page and the plan's follow-up goals show."""
     figures = for_year(organisation, year)
-    result: dict[str, Any] = {}
-    for name in ("visits_planned", "visits_done"):
-        value = getattr(figures, name, None)
-        result[name] = value if isinstance(value, int) or value is None else _ratio(value)
+    result: dict[str, Any] = {
+        "visits_planned": figures.visits_planned,
+        "visits_done": figures.visits_done,
+    }
     for name in ("minutes_on_time", "actions_on_time", "feedback_in_time", "follow_ups_done"):
-        result[name] = _ratio(getattr(figures, name, None))
+        result[name] = _ratio(getattr(figures, name))
     return result
 
 
-# A goal whose facts arrive with the follow-up phase is read from the key figures.
-GOAL_KEY_FIGURE = {
-    PlanGoal.Measure.MINUTES_ON_TIME: "minutes_on_time",
-    PlanGoal.Measure.ACTIONS_DONE_ON_TIME: "actions_on_time",
-    PlanGoal.Measure.FOLLOW_UPS_DONE: "follow_ups_done",
-}
-
-
-def _own_rates(overview, times: dict[str, Any], action_rows: list[dict]) -> dict[str, Any]:
-    """The follow-up goals' results computed here, used while the key figures
-    (reports/keyfigures.py) cannot tell: minutes signed within the deadline, actions
-    done by their due date (of those done or past it), and conducted walkrounds that
-    have had their follow-up visit."""
-    today = timezone.localdate()
-    due = [
-        row
-        for row in action_rows
-        if row["due_date"]
-        and (
-            row["status"] == Action.Status.DONE
-            or (row["status"] in Action.OPEN and row["due_date"] < today)
-        )
+def _goals(overview) -> list[dict[str, Any]]:
+    """The plan's goals with their results, as the year plan evaluates them (the
+    follow-up goals from the key figures)."""
+    return [
+        {
+            "text": outcome.goal.text,
+            "measure": outcome.goal.measure,
+            "target": _number(outcome.goal.target),
+            "result": _number(outcome.result),
+            "met": outcome.met,
+            "counted": list(outcome.counted) if outcome.counted else None,
+        }
+        for outcome in overview.goals
     ]
-    done_in_time = sum(
-        1
-        for row in due
-        if row["status"] == Action.Status.DONE
-        and row["finished_at"] is not None
-        and _days(row["due_date"], row["finished_at"]) <= 0
-    )
-    visits = list(overview.visits)
-    main = [v for v in visits if v.kind == Visit.Kind.MAIN and v.is_conducted]
-    followed = {v.parent_id for v in visits if v.kind == Visit.Kind.FOLLOW_UP and v.is_conducted}
-    return {
-        "minutes_on_time": {
-            "part": times["minutes_on_time"],
-            "whole": times["minutes_signed"],
-            "percent": times["minutes_on_time_percent"],
-        },
-        "actions_on_time": {
-            "part": done_in_time,
-            "whole": len(due),
-            "percent": _percent(done_in_time, len(due)),
-        },
-        "follow_ups_done": {
-            "part": sum(1 for v in main if v.pk in followed),
-            "whole": len(main),
-            "percent": _percent(sum(1 for v in main if v.pk in followed), len(main)),
-        },
-    }
-
-
-def _goals(overview, rates: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan's goals with their results; ``rates`` are the follow-up goals' results
-    (the key figures, or _own_rates)."""
-    goals = []
-    for outcome in overview.goals:
-        goal = outcome.goal
-        result = _number(outcome.result)
-        met = outcome.met
-        figure_name = GOAL_KEY_FIGURE.get(goal.measure)
-        if figure_name and rates.get(figure_name):
-            result = rates[figure_name]["percent"]
-            if result is not None and goal.target is not None:
-                met = Decimal(str(result)) >= goal.target
-        goals.append(
-            {
-                "text": goal.text,
-                "measure": goal.measure,
-                "target": _number(goal.target),
-                "result": result,
-                "met": met,
-                "counted": list(outcome.counted) if outcome.counted else None,
-            }
-        )
-    return goals
 
 
 def _visits(organisation: Organisation, year: int, overview) -> dict[str, Any]:
@@ -439,25 +370,18 @@ def figures(organisation: Organisation, year: int) -> dict[str, Any]:
     """Everything the summary shows, computed now (JSON-safe; a fixed number of
     queries, not growing with the data)."""
     overview = year_overview(organisation, year)
-    key_figures = _key_figures(organisation, year)
     actions = _actions(organisation, year)
     rows = actions.pop("_rows")
-    times = _times(organisation, year, rows)
-    rates = {
-        **_own_rates(overview, times, rows),
-        **{k: v for k, v in (key_figures or {}).items() if isinstance(v, dict)},
-    }
     return {
         "year": year,
         "computed_on": timezone.localdate().isoformat(),
         "has_plan": overview.plan is not None,
-        "goals": _goals(overview, rates),
+        "goals": _goals(overview),
         "visits": _visits(organisation, year, overview),
-        # Until reports/keyfigures.py answers, the rates computed here.
-        "key_figures": key_figures or rates,
+        "key_figures": _key_figures(organisation, year),
         "problems": _problems(organisation, year, overview.units),
         "actions": actions,
-        "times": times,
+        "times": _times(organisation, year, rows),
         "measures": _measures(organisation, year),
         "surveys": _surveys(organisation, year),
     }
