@@ -130,12 +130,16 @@ def test_anonymous_is_sent_to_sign_in(db, client, url):
 def test_leadership_sees_the_pages_and_the_menu_item(world, data, client_for, user):
     response = client_for(getattr(world, user)).get(THEMES)
     assert response.status_code == 200
-    assert b'href="/analyse/temaer/"' in response.content
+    # The menu's "Learning" is the current item, and the hub leads here.
+    assert b'href="/analyse/" aria-current="page"' in response.content
+    hub = client_for(getattr(world, user)).get("/analyse/")
+    assert b'href="/analyse/temaer/"' in hub.content
     assert client_for(getattr(world, user)).get(SEARCH).status_code == 200
 
 
-def test_unit_leader_has_no_menu_item(world, client_for):
-    response = client_for(world.unit_leader).get("/")
+def test_unit_leader_is_not_led_to_the_theme_analysis(world, client_for):
+    response = client_for(world.unit_leader).get("/analyse/")
+    assert response.status_code == 200
     assert b'href="/analyse/temaer/"' not in response.content
 
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from visitt.reports.views_learning import is_learning_page
+
 
 def organisation(request: HttpRequest) -> dict[str, Any]:
     """The current organisation and the user's roles, for the layout's header and menu."""
@@ -29,4 +31,6 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
         "current_roles": getattr(request, "roles", frozenset()),
         "my_memberships": getattr(request, "memberships", []),
         "can": can,
+        "in_learning": can
+        and is_learning_page(getattr(getattr(request, "resolver_match", None), "url_name", None)),
     }

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns: list = [
+    path("", include("visitt.reports.urls_learning")),
     path("", include("visitt.reports.urls_themes")),
     path("", include("visitt.reports.urls_keyfigures")),
     path("", include("visitt.reports.urls_agenda")),
