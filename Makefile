@@ -40,3 +40,9 @@ messages: bootstrap
 	$(PY) manage.py compile_catalogues
 
 ci: lint test
+
+# The load benchmark (not part of the tests): national-scale data, gunicorn, locust;
+# writes bench/RESULTS.md. Takes long the first time (it generates the data).
+bench: bootstrap
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	$(PY) bench/run.py
