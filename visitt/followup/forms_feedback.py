@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visitt.walkround.forms_problems import GuardedForm
+from visitt.core.forms import GuardedForm
 
 from .plans import Action
 

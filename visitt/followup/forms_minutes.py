@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visitt.walkround.forms_problems import GuardedForm
+from visitt.core.forms import GuardedForm
 
 
 class MinutesBodyForm(GuardedForm):

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visitt.walkround.forms_problems import GuardedForm
+from visitt.core.forms import GuardedForm
 
 from .plans import Action, Aim, Measure
 from .services_plans import ActionData, MeasureData, reason_required_message
