@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from visitt.planning.documents import FONTS_DIR, Block, _logo_path, blocks, html_to_pdf, long_date
+from visitt.planning.documents import FONTS_DIR, Block, blocks, html_to_pdf, logo_path, long_date
 
 from .minutes import MinutesVersion, Signature
 
@@ -84,7 +84,7 @@ def build(version: MinutesVersion) -> MinutesDocument:
 
 def print_html(document: MinutesDocument) -> str:
     organisation = document.version.minutes.visit.organisation
-    logo = _logo_path(organisation)
+    logo = logo_path(organisation)
     with translation.override(document.language):
         return render_to_string(
             "followup/minutes_print.html",

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from visitt.organisations.models import Organisation
 from visitt.planning.documents import (
     FONTS_DIR,
-    _logo_path,
     docx_a4,
     docx_letterhead,
     docx_setup,
     html_to_pdf,
+    logo_path,
 )
 from visitt.planning.group import Participant
 from visitt.planning.models import Visit
@@ -162,7 +162,7 @@ def _row(problem) -> PlanRow:
 
 
 def print_html(plan: PlanDocument) -> str:
-    logo = _logo_path(plan.organisation)
+    logo = logo_path(plan.organisation)
     return render_to_string(
         "followup/plan_print.html",
         {

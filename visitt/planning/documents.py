@@ -214,7 +214,7 @@ def build_letter(visit: Visit, kind: str) -> Letter:
 # --- HTML and PDF ---------------------------------------------------------------------
 
 
-def _logo_path(organisation: Organisation) -> Path | None:
+def logo_path(organisation: Organisation) -> Path | None:
     if not organisation.logo:
         return None
     try:
@@ -226,7 +226,7 @@ def _logo_path(organisation: Organisation) -> Path | None:
 
 def print_html(letter: Letter) -> str:
     """The print page (A4) for WeasyPrint."""
-    logo = _logo_path(letter.organisation)
+    logo = logo_path(letter.organisation)
     qr = qr_svg(letter.visit)
     return render_to_string(
         f"planning/documents/{letter.kind}.html",
@@ -336,7 +336,7 @@ def docx_letterhead(section: Any, organisation: Organisation, *, logo_cm: float)
     from docx.shared import Cm
 
     header = section.header.paragraphs[0]
-    logo = _logo_path(organisation)
+    logo = logo_path(organisation)
     if logo is not None:
         try:
             header.add_run().add_picture(str(logo), height=Cm(logo_cm))

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from visitt.organisations.models import Organisation
 from visitt.planning.documents import (
     FONTS_DIR,
-    _logo_path,
     docx_a4,
     docx_letterhead,
     docx_setup,
     html_to_pdf,
+    logo_path,
 )
 
 from .agenda import Agenda, agenda_for
@@ -197,7 +197,7 @@ def _progress_row(progress) -> list[str]:
 
 
 def print_html(document: AgendaDocument) -> str:
-    logo = _logo_path(document.organisation)
+    logo = logo_path(document.organisation)
     return render_to_string(
         "reports/agenda_print.html",
         {

@@ -24,11 +24,11 @@ from visitt.followup.plans import Action
 from visitt.organisations.models import Organisation
 from visitt.planning.documents import (
     FONTS_DIR,
-    _logo_path,
     docx_a4,
     docx_letterhead,
     docx_setup,
     html_to_pdf,
+    logo_path,
 )
 from visitt.planning.plan import PlanGoal
 from visitt.walkround.questions import Theme
@@ -435,7 +435,7 @@ def build_for_files(summary: AnnualSummary) -> AnnualDocument:
 
 
 def print_html(document: AnnualDocument) -> str:
-    logo = _logo_path(document.organisation)
+    logo = logo_path(document.organisation)
     with translation.override(document.language):
         return render_to_string(
             "reports/annual_print.html",
