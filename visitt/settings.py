@@ -285,6 +285,22 @@ STORAGES = {
         )
     },
 }
+# Several application servers need one place for uploaded files (the organisations'
+# logos): S3-compatible object storage through django-storages when S3_BUCKET is set
+# (`pip install -e ".[s3]"`; credentials from the usual AWS_* variables). The files are
+# private: Visitt serves them itself, to members only.
+if envstr("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("S3_BUCKET"),
+            "endpoint_url": envstr("S3_ENDPOINT_URL") or None,
+            "region_name": envstr("S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
