@@ -6,7 +6,6 @@ a fixture (on TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432)."""
 from __future__ import annotations
 
 import contextlib
-import http.cookiejar
 import json
 import os
 import re
@@ -76,10 +75,13 @@ def postgres_url(name: str) -> str:
     return f"postgres://{credentials}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
 
 
-def create_postgres_database() -> str:
+def create_postgres_database(template: str = "") -> str:
     name = f"visitt_ops_{secrets.token_hex(4)}"
     with _pg_admin_connection() as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            connection.execute(f'CREATE DATABASE "{name}"')
     return name
 
 
@@ -93,6 +95,31 @@ def postgres_database() -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
     require_postgres()
     name = create_postgres_database()
+    try:
+        yield postgres_url(name)
+    finally:
+        drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The name of a PostgreSQL database with the demo, migrated and seeded once per
+    session; tests copy it (CREATE DATABASE ... TEMPLATE) as SQLite tests copy a file."""
+    require_postgres()
+    name = create_postgres_database()
+    try:
+        environment = app_environment(postgres_url(name), tmp_path_factory.mktemp("media"))
+        migrate(environment)
+        seed_demo(environment)
+        yield name
+    finally:
+        drop_postgres_database(name)
+
+
+@pytest.fixture
+def seeded_postgres(seeded_postgres_template: str) -> Iterator[str]:
+    """The URL of a fresh copy of the seeded demo database, dropped after the test."""
+    name = create_postgres_database(template=seeded_postgres_template)
     try:
         yield postgres_url(name)
     finally:
@@ -151,6 +178,13 @@ def run_python(environment: dict[str, str], code: str) -> object:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def migrate(environment: dict[str, str]) -> None:
+    """What a deployment runs before starting: the schema, and the cache table that
+    rate limits and locks share between processes."""
+    manage(environment, "migrate", "--no-input", "-v0")
+    manage(environment, "createcachetable")
+
+
 def seed_demo(environment: dict[str, str]) -> None:
     """The demo refuses a production database; seed it as a laptop would."""
     manage({**environment, "VISITT_ENV": "development"}, "seed_demo")
@@ -165,7 +199,7 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder = tmp_path_factory.mktemp("seeded")
         path = folder / "demo.sqlite3"
         environment = app_environment(f"sqlite:///{path}", folder / "media")
-        manage(environment, "migrate", "--no-input", "-v0")
+        migrate(environment)
         seed_demo(environment)
         # One self-contained file to copy: fold the write-ahead log into it.
         connection = __import__("sqlite3").connect(path)
@@ -351,27 +385,26 @@ def smtp_sink() -> Iterator[SmtpSink]:
 # --- A browser ------------------------------------------------------------------------
 
 
-class _SendSecureCookiesOverHttp(http.cookiejar.DefaultCookiePolicy):
-    """Production marks the cookies Secure; the tests talk plain http on loopback."""
-
-    def return_ok_secure(self, cookie, request) -> bool:  # type: ignore[no-untyped-def]
-        return True
-
-
 class Browser:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.session = requests.Session()
-        self.session.cookies.set_policy(_SendSecureCookiesOverHttp())
+
+    def _headers(self, extra: dict[str, str]) -> dict[str, str]:
+        # Production marks the cookies Secure, which requests would not send over the
+        # plain http these tests use on loopback: send them by hand.
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.session.cookies)
+        return {"Cookie": cookies, **extra}
 
     def csrf_token(self) -> str:
         return self.session.cookies.get("csrftoken", "")
 
     def get(self, path: str, **kwargs) -> requests.Response:  # type: ignore[no-untyped-def]
-        return self.session.get(self.base_url + path, timeout=30, **kwargs)
+        headers = self._headers(kwargs.pop("headers", {}))
+        return self.session.get(self.base_url + path, headers=headers, timeout=30, **kwargs)
 
     def post(self, path: str, data: dict, **kwargs) -> requests.Response:  # type: ignore[no-untyped-def]
-        headers = {"X-CSRFToken": self.csrf_token(), **kwargs.pop("headers", {})}
+        headers = self._headers({"X-CSRFToken": self.csrf_token(), **kwargs.pop("headers", {})})
         return self.session.post(
             self.base_url + path, data=data, headers=headers, timeout=30, **kwargs
         )

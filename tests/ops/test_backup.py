@@ -11,10 +11,11 @@ import pytest
 from .servers import (
     app_environment,
     copy_sqlite,
+    create_postgres_database,
+    drop_postgres_database,
     manage,
-    postgres_database,  # noqa: F401 - a fixture
+    postgres_url,
     run_python,
-    seed_demo,
     seeded_sqlite,
 )
 
@@ -86,13 +87,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 
 def test_postgres_backup_restores_every_record_into_a_fresh_database(
     tmp_path: Path,
-    postgres_database: str,  # noqa: F811 - the fixture
+    seeded_postgres: str,
 ) -> None:
-    from .servers import create_postgres_database, drop_postgres_database, postgres_url
-
-    live_environment = app_environment(postgres_database, tmp_path / "media")
-    manage(live_environment, "migrate", "--no-input", "-v0")
-    seed_demo(live_environment)
+    live_environment = app_environment(seeded_postgres, tmp_path / "media")
     before = census(live_environment)
     backup = tmp_path / "backup.dump"
     assert "Backed up" in manage(live_environment, "backup_database", str(backup))
