@@ -1,0 +1,297 @@
+"""Bad input and attacks (issue 7): every form and endpoint, as each role that may open
+it, gets malformed, oversized, wrongly typed and hostile input.
+
+Never a 500; a refusal shows a message (form errors or an error status) and leaves the
+data unchanged; text that is stored never comes back as executable markup.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import World
+from tests.hostile.crawl import (
+    CRAWLED_ROUTES,
+    REFUSAL_STATUSES,
+    ROLES,
+    Field,
+    Form,
+    build_scene,
+    changed_tables,
+    is_html,
+    post_forms_on,
+    shows_error_message,
+    table_digests,
+    url_of,
+)
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+MARKUP = [SCRIPT, IMG, "<svg onload=alert(1)>", "[klikk](javascript:alert(1))", "{{ 7*7 }}"]
+# What an unescaped payload looks like in a page; escaped it reads &lt;script&gt;...
+EXECUTABLE = ["<script>alert(1)", "<img src=x onerror", "<svg onload", 'href="javascript:']
+
+NUMBERS = ["1e999", "NaN", "nan", "inf", "-1", "-99999999999", "9" * 40, "1,5", "0x10", "", "tre"]
+DATES = ["2026-02-30", "2026-13-01", "0000-00-00", "99999-01-01", "30.02.2026", "", "i går"]
+TIMES = ["25:61", "-1:00", "10:00:99", "", "klokka ti"]
+IDS = ["0", "-1", "999999999", "9" * 30, "1.5", "abc", "' OR 1=1 --", "", "[]"]
+
+settings.register_profile(
+    "hostile",
+    max_examples=3,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+SKIPPED_ACTIONS = ("/konto/logout/", "/i18n/setlang/")
+SKIPPED_FIELDS = {"next"}
+
+
+def hostile_text() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(MARKUP),
+        st.text(max_size=40),
+        st.sampled_from(["x" * 100_000, "\x00", "a\x00b", "\ud7ff\ufffe", " ", "\u202e"]),
+    )
+
+
+def hostile_value(field: Field) -> st.SearchStrategy[Any]:
+    """A value of the wrong kind, too large, or an attack, for this field."""
+    if field.kind in {"number", "range"}:
+        return st.one_of(st.sampled_from(NUMBERS), hostile_text())
+    if field.kind in {"date", "datetime-local", "month"}:
+        return st.one_of(st.sampled_from(DATES), hostile_text())
+    if field.kind == "time":
+        return st.sampled_from(TIMES)
+    if field.kind in {"select", "radio", "checkbox"}:
+        return st.one_of(st.sampled_from(IDS), hostile_text(), st.lists(st.sampled_from(IDS)))
+    if field.kind == "hidden":
+        return st.one_of(st.sampled_from(IDS + NUMBERS), hostile_text())
+    return hostile_text()
+
+
+def current_value(field: Field) -> Any:
+    if field.kind == "checkbox" and field.multiple:
+        return [field.value] if field.value else []
+    return field.value
+
+
+def hostile_payload(form: Form) -> st.SearchStrategy[dict[str, Any]]:
+    """Each field either keeps its current value or gets a hostile one."""
+    parts = {
+        name: st.one_of(st.just(current_value(field)), hostile_value(field))
+        for name, field in form.fields.items()
+        if field.kind not in {"file", "button"} and name not in SKIPPED_FIELDS
+    }
+    return st.fixed_dictionaries(parts)
+
+
+def body_of(response: Any) -> str:
+    return response.content.decode(errors="replace") if is_html(response) else ""
+
+
+def executable_markup_in(response: Any) -> list[str]:
+    body = body_of(response)
+    return [marker for marker in EXECUTABLE if marker in body]
+
+
+def submit(client: Client, form: Form, payload: dict[str, Any]) -> None:
+    before = table_digests()
+    response = client.post(form.action, payload)
+    where = f"POST {form.action} {short(payload)}"
+    assert response.status_code < 500, f"{where}: {response.status_code}"
+    assert not executable_markup_in(response), f"{where} echoes markup unescaped"
+    if shows_error_message(response):
+        changed = changed_tables(before, table_digests())
+        assert changed == [], f"{where} was refused but changed {changed}"
+        return
+    # Accepted: wherever it leads, the stored text shows as text.
+    if response.status_code == 302:
+        landing = client.get(response["Location"])
+        assert landing.status_code < 500, f"{where} then GET {response['Location']}"
+        assert not executable_markup_in(landing), f"{response['Location']} after {where}"
+    page = client.get(form.page)
+    assert page.status_code < 500, f"GET {form.page} after {where}"
+    assert not executable_markup_in(page), f"{form.page} after {where} shows markup"
+
+
+def short(payload: dict[str, Any]) -> str:
+    return repr(
+        {k: (v[:60] + "…" if isinstance(v, str) and len(v) > 60 else v) for k, v in payload.items()}
+    )
+
+
+def forms_by_role(clients: dict[str, Client], url: str) -> dict[tuple, tuple[Form, list[str]]]:
+    """The POST forms of the page, once each, with the roles that are shown them."""
+    found: dict[tuple, tuple[Form, list[str]]] = {}
+    for role, client in clients.items():
+        response = client.get(url)
+        assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+        for form in post_forms_on(response, url):
+            if form.action.startswith(SKIPPED_ACTIONS):
+                continue
+            key = (form.action, tuple(form.fields))
+            found.setdefault(key, (form, []))[1].append(role)
+    return found
+
+
+@pytest.fixture
+def clients(world: World, client_for) -> dict[str, Client]:
+    return {role: client_for(getattr(world, role)) for role in ROLES}
+
+
+def attack(form: Form, clients: dict[str, Client]) -> None:
+    """A few hostile submissions of ``form``, each as one of the roles shown it."""
+
+    @settings(settings.get_profile("hostile"))
+    @given(role=st.sampled_from(sorted(clients)), payload=hostile_payload(form))
+    def submit_as(role: str, payload: dict[str, Any]) -> None:
+        submit(clients[role], form, payload)
+
+    submit_as()
+
+
+# Files (PDF, Word, Excel, calendar, QR code) have no forms; a form shown on several pages
+# (a list's deactivate buttons) is attacked once.
+DOCUMENT_SUFFIXES = ("_pdf", "_docx", "_xlsx", "_ics", "_qr", "_poster")
+PAGE_ROUTES = [r for r in CRAWLED_ROUTES if not (r.name or "").endswith(DOCUMENT_SUFFIXES)]
+ATTACKED: dict[tuple, Form] = {}
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES, ids=str)
+def test_every_form_refuses_hostile_input_clearly_or_stores_it_as_text(route, world, clients):
+    url = url_of(route, build_scene(world, world.org))
+    for key, (form, roles) in forms_by_role(clients, url).items():
+        if key in ATTACKED:
+            continue
+        ATTACKED[key] = form
+        attack(form, {role: clients[role] for role in roles})
+
+
+HOSTILE_FIELDS = {
+    "version": "1e999",
+    "action": SCRIPT,
+    "key": IMG,
+    "id": "' OR 1=1 --",
+    "date": "2026-02-30",
+    "status": "9" * 30,
+}
+
+
+def test_every_endpoint_survives_a_hostile_post_without_a_form(world, clients):
+    # POST-only actions (confirm, delete, send...) have no page of their own to crawl.
+    scene = build_scene(world, world.org)
+    problems = []
+    for route in PAGE_ROUTES:
+        url = url_of(route, scene)
+        for role in ("admin", "top_leader"):
+            clients[role].get(url)  # pages that set up their defaults on first sight
+            before = table_digests()
+            response = clients[role].post(url, HOSTILE_FIELDS)
+            where = f"POST {url} as {role}: {response.status_code}"
+            if response.status_code >= 500:
+                problems.append(where)
+            elif executable_markup_in(response):
+                problems.append(f"{where} echoes markup")
+            elif response.status_code in REFUSAL_STATUSES:
+                changed = changed_tables(before, table_digests())
+                if changed:
+                    problems.append(f"{where} refused but changed {changed}")
+    assert problems == []
+
+
+# --- 10 MB bodies -------------------------------------------------------------------------
+
+TEN_MB = 10 * 1024 * 1024
+
+
+def test_a_10_mb_body_is_refused_everywhere(world):
+    # With the CSRF check on, as in production: the middleware reads the body first,
+    # and Django refuses what is over DATA_UPLOAD_MAX_MEMORY_SIZE with a 400.
+    scene = build_scene(world, world.org)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies["csrftoken"] = "x" * 32  # a well-formed secret; the body is read next
+    body = b"text=" + b"A" * TEN_MB
+    before = table_digests()
+    answers = {}
+    for route in CRAWLED_ROUTES:
+        url = url_of(route, scene)
+        response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+        answers[url] = response.status_code
+    assert {url: code for url, code in answers.items() if code not in (400, 413)} == {}
+    assert changed_tables(before, table_digests()) == []
+
+
+# --- files --------------------------------------------------------------------------------
+
+UPLOAD_ROUTES = [
+    r for r in CRAWLED_ROUTES if r.name in {"measure_import", "unit_import", "incident_import"}
+]
+
+GOOD_CSV = "periode;verdi;kommentar\n2026-01;3;ok\n2026-02;4;\n"
+BROKEN_FILES = {
+    "utf16": GOOD_CSV.encode("utf-16"),
+    "utf16-no-bom": GOOD_CSV.encode("utf-16-le"),
+    "utf32": GOOD_CSV.encode("utf-32"),
+    "unclosed-quote": b'periode;verdi\n"2026-01;3\n2026-02;4\n',
+    "nul": b"periode;verdi\n2026-01;\x003\n",
+    "binary": bytes(range(256)) * 8,
+    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+    "empty": b"",
+    "only-header": b"periode;verdi\n",
+    "bom-only": codecs.BOM_UTF8,
+    "30-february": b"periode;verdi\n2026-02-30;3\n",
+    "huge-numbers": b"periode;verdi\n2026-01;1e999\n2026-02;NaN\n2026-03;-inf\n2026-04;"
+    + b"9" * 400
+    + b"\n",
+    "markup": f"periode;verdi;kommentar\n2026-01;3;{SCRIPT}\n2026-02;4;{IMG}\n".encode(),
+    "ragged": b"periode;verdi\n2026-01\n2026-02;4;5;6;7\n;;;\n",
+    "10mb": b"periode;verdi\n" + b"2026-01;3\n" * (TEN_MB // 10),
+    "many-rows": b"periode;verdi\n" + b"2026-01;3\n" * 5000,
+    "mixed-newlines": b"periode;verdi\r2026-01;3\r\n2026-02;4\n",
+    "cp1252": "periode;verdi;kommentar\n2026-01;3;bl\xe5b\xe6r\n".encode("cp1252"),
+}
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES, ids=str)
+@pytest.mark.parametrize("name", BROKEN_FILES)
+def test_imports_refuse_broken_files_clearly(route, name, world, clients):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = url_of(route, build_scene(world, world.org))
+    upload = SimpleUploadedFile(f"{name}.csv", BROKEN_FILES[name], content_type="text/csv")
+    client = clients["admin"] if route.name != "measure_import" else clients["top_leader"]
+    before = table_digests()
+    response = client.post(url, {"file": upload})
+    assert response.status_code < 500, f"{name} to {url}: {response.status_code}"
+    assert not executable_markup_in(response)
+    if response.status_code == 302:
+        landing = client.get(response["Location"])
+        assert not executable_markup_in(landing), f"{name} stored markup shown by {landing}"
+        return
+    assert shows_error_message(response), f"{name} to {url}: no message"
+    assert changed_tables(before, table_digests()) == [], f"{name} refused but data changed"
+
+
+def test_measure_import_survives_any_bytes(world, clients):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    route = next(r for r in UPLOAD_ROUTES if r.name == "measure_import")
+    url = url_of(route, build_scene(world, world.org))
+
+    @settings(settings.get_profile("hostile"), max_examples=15)
+    @given(raw=st.binary(max_size=2000))
+    def upload(raw: bytes) -> None:
+        response = clients["top_leader"].post(url, {"file": SimpleUploadedFile("x.csv", raw)})
+        assert response.status_code < 500
+
+    upload()
