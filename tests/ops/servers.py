@@ -330,6 +330,8 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 recipients = []
                 self._reply("250 ok")
             elif verb.startswith("RCPT TO"):
+                if sink.hold_once(line.decode()):
+                    return  # the client was killed while we held it
                 recipients.append(
                     re.sub(r"^RCPT TO:\s*<?|>.*$", "", line.decode().strip(), flags=re.I)
                 )
@@ -361,7 +363,30 @@ class SmtpSink:
         self._server.daemon_threads = True
         self._server.sink = self  # type: ignore[attr-defined]
         self.port = self._server.server_address[1]
+        # hold(address): the next RCPT TO that address hangs until release(), so a test
+        # can kill the process that is sending, in the middle of its work.
+        self._hold_address = ""
+        self.holding = threading.Event()
+        self._released = threading.Event()
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def hold(self, address: str) -> None:
+        self._hold_address = address.lower()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def hold_once(self, rcpt_line: str) -> bool:
+        if not self._hold_address or self._hold_address not in rcpt_line.lower():
+            return False
+        self._hold_address = ""
+        self.holding.set()
+        self._released.wait(timeout=60)
+        return True
+
+    def to(self, address: str) -> int:
+        """How many messages went to ``address``."""
+        return sum(address.lower() in (r.lower() for r in rs) for rs, _ in self.messages)
 
     def add(self, recipients: list[str], message: str) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from .servers import (
     Server,
     SmtpSink,
     app_environment,
+    manage,
     run_python,
     start_worker,
 )
@@ -189,3 +190,132 @@ def test_the_same_note_saved_through_two_servers_conflicts_instead_of_losing_an_
     finally:
         for server in servers:
             server.stop()
+
+
+# Claims one upcoming visit's reminder and queues it, with two addresses to send to.
+ONE_REMINDER_FOR_TWO = """
+import json
+from django.utils import timezone
+from visitt.planning.reminders import claim
+from visitt.planning.tasks_reminders import reminder_recipients, send_visit_reminder
+from visitt.accounts.models import User
+from visitt.planning.visits import Visit
+visit = (
+    Visit.objects.filter(
+        status__in=[Visit.Status.PLANNED, Visit.Status.CONFIRMED],
+        reminder_sent_at=None,
+        date__gte=timezone.localdate(),
+    )
+    .order_by("date", "pk")
+    .first()
+)
+Visit.objects.filter(pk=visit.pk).update(
+    contact_email="kontaktperson@demo.visitt.no",
+    unit_leader=User.objects.get(email="enhetsleder@demo.visitt.no"),
+)
+assert claim(visit.pk)
+send_visit_reminder.enqueue(visit.pk)
+print(json.dumps(reminder_recipients(Visit.objects.select_related("unit_leader").get(pk=visit.pk))))
+"""
+
+
+def test_a_worker_killed_mid_task_is_picked_up_again_without_a_duplicate_e_mail(
+    tmp_path, seeded_postgres, smtp_sink
+):
+    environment = environment_for(seeded_postgres, tmp_path, smtp_sink)
+    first, second = run_python(environment, ONE_REMINDER_FOR_TWO)  # type: ignore[misc]
+    # The worker sends to the first address, then hangs on the second: kill it there.
+    smtp_sink.hold(second)
+    doomed = start_worker(environment, tmp_path / "doomed.log", "doomed")
+    try:
+        assert smtp_sink.holding.wait(timeout=60), doomed.output()
+    finally:
+        doomed.kill()
+        smtp_sink.release()
+    assert (smtp_sink.to(first), smtp_sink.to(second)) == (1, 0)
+    assert run_python(environment, TASKS_LEFT) == 1  # django-tasks-db leaves it RUNNING
+
+    # The next run of a daily command (on any node) puts it back in the queue; a date
+    # with nothing due, so that only the abandoned task sends anything.
+    output = manage(
+        environment, "send_reminders", "--today", "2000-01-03", "--requeue-tasks-after", "0"
+    )
+    assert "Put 1 abandoned task(s) back in the queue." in output
+    rescuer = start_worker(environment, tmp_path / "rescuer.log", "rescuer")
+    try:
+        wait_for_tasks(environment)
+    finally:
+        rescuer.stop()
+    # Picked up again: the second address gets its reminder, the first no duplicate.
+    assert (smtp_sink.to(first), smtp_sink.to(second)) == (1, 1)
+
+
+# --- The recovery, in process ---------------------------------------------------------
+
+
+def test_requeue_puts_back_only_tasks_running_longer_than_the_threshold(db):
+    from datetime import timedelta
+
+    from django.tasks.base import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from visitt.core.emails import requeue_abandoned_tasks
+
+    def running_since(minutes_ago: int) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="visitt.planning.tasks_reminders.send_visit_reminder",
+            backend_name="default",
+            run_after=timezone.now(),
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - timedelta(minutes=minutes_ago),
+        )
+
+    abandoned, busy = running_since(45), running_since(2)
+    assert requeue_abandoned_tasks(timedelta(minutes=30)) == 1
+    abandoned.refresh_from_db()
+    busy.refresh_from_db()
+    assert (abandoned.status, busy.status) == (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+def test_a_reminder_run_again_after_a_crash_sends_each_address_once(world):
+    from datetime import date, time
+    from unittest import mock
+
+    from django.core import mail
+
+    from visitt.core import emails
+    from visitt.planning.reminders import claim
+    from visitt.planning.tasks_reminders import send_visit_reminder
+    from visitt.planning.visits import Visit
+
+    visit = Visit.objects.create(
+        organisation=world.org,
+        unit=world.unit,
+        date=date(2026, 12, 14),
+        start_time=time(13, 0),
+        visit_leader=world.top_leader,
+        coordinator=world.coordinator,
+        unit_leader=world.unit_leader,
+        contact_email="kontakt@solbakken.no",
+        created_by=world.coordinator,
+    )
+    assert claim(visit.pk)
+    calls: list[str] = []
+
+    def dies_on_the_second(name, to, context, language):
+        calls.append(to)
+        if len(calls) == 2:
+            raise OSError("the worker died here")
+        emails.send_templated(name, to, context, language)
+
+    with (
+        mock.patch("visitt.planning.tasks_reminders.send_templated", dies_on_the_second),
+        pytest.raises(OSError),
+    ):
+        send_visit_reminder.call(visit.pk)
+    send_visit_reminder.call(visit.pk)  # the task, picked up again
+
+    sent_to = sorted(address for message in mail.outbox for address in message.to)
+    assert sent_to == sorted(["kontakt@solbakken.no", world.unit_leader.email])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from visitt.core.emails import send_templated
+from visitt.core.emails import already_sent, record_sent, send_templated
 
 from .feedback import Feedback
 
@@ -41,7 +41,12 @@ def send_feedback_emails(feedback_id: int) -> int:
     context = letter_context(feedback)
     visit = context["visit"]
     sent = 0
+    ledger_key = f"feedback:{feedback.pk}"
     for address in recipients(visit).emails:
-        send_templated("feedback_to_group", address, context, language=visit.organisation.language)
+        if not already_sent(ledger_key, address):  # a run again after a worker died
+            send_templated(
+                "feedback_to_group", address, context, language=visit.organisation.language
+            )
+            record_sent(ledger_key, address)
         sent += 1
     return sent

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from visitt.core.emails import send_templated
+from visitt.core.emails import already_sent, record_sent, send_templated
 
 from .minutes import MinutesVersion
 
@@ -34,7 +34,10 @@ def send_minutes_emails(version_id: int) -> int:
     if not sent:
         return 0
     document = minutes_pdf(version)
+    ledger_key = f"minutes:{version.pk}"
     for recipient in sent:
+        if already_sent(ledger_key, recipient.email):
+            continue  # reached by a run whose worker died after sending it
         send_templated(
             "minutes_sent",
             recipient.email,
@@ -47,4 +50,5 @@ def send_minutes_emails(version_id: int) -> int:
             visit.organisation.language,
             attachments=[(document.filename, document.content, "application/pdf")],
         )
+        record_sent(ledger_key, recipient.email)
     return len(sent)

@@ -7,7 +7,7 @@ from django.tasks import task
 
 from visitt.audit.models import AuditEvent
 from visitt.audit.services import record
-from visitt.core.emails import send_templated
+from visitt.core.emails import already_sent, record_sent, send_templated
 
 from .checklist import ChecklistItem, tick
 from .preparation import staff_input_url
@@ -30,7 +30,7 @@ def send_visit_reminder(visit_id: int) -> int:
 
     1. Reload the visit. If it was postponed after the claim (postpone() clears the
        claim), send nothing: the daily run reminds of the new date in due time.
-    2. Send one e-mail per recipient.
+    2. Send one e-mail per recipient not already reached by this claim.
     3. If nothing could be sent, release the claim so tomorrow's run tries again;
        once anything is sent, the claim stays, so no one gets it twice.
     4. Tick "confirmation one week before" and audit it.
@@ -51,10 +51,17 @@ def send_visit_reminder(visit_id: int) -> int:
         "participants": list(visit.participants.select_related("profession")),
         "staff_input_url": staff_input_url(visit),
     }
+    # One claim, one reminder per address: a run again after a worker died skips the
+    # addresses the first run reached (still counted as sent, so the claim stays).
+    ledger_key = f"reminder:{visit.pk}:{visit.reminder_sent_at.isoformat()}"
     sent = 0
     try:
         for address in recipients:
-            send_templated("visit_reminder", address, context, language=visit.organisation.language)
+            if not already_sent(ledger_key, address):
+                send_templated(
+                    "visit_reminder", address, context, language=visit.organisation.language
+                )
+                record_sent(ledger_key, address)
             sent += 1
     finally:
         if sent:

@@ -9,6 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from visitt.core.management.today import add_today_argument, today_option
 from visitt.followup.notify import send_followup_notices
+from visitt.planning.management.commands.send_reminders import (
+    add_requeue_argument,
+    requeue_abandoned,
+)
 
 
 class Command(BaseCommand):
@@ -16,8 +20,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         add_today_argument(parser)
+        add_requeue_argument(parser)
 
     def handle(self, *args, **options) -> None:
+        requeue_abandoned(self, options)
         result = send_followup_notices(today_option(options))
         if options["verbosity"] >= 1:
             self.stdout.write(
