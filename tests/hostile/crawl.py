@@ -163,12 +163,17 @@ def is_html(response: Any) -> bool:
 
 def post_forms_on(response: Any, page: str) -> list[Form]:
     """The POST forms of an HTML response, with their fields and current values."""
+    return forms_on(response, page, "post")
+
+
+def forms_on(response: Any, page: str, method: str) -> list[Form]:
+    """The forms of an HTML response sent with ``method`` (get: filters and searches)."""
     if response.status_code != 200 or not is_html(response) or not response.content.strip():
         return []
     document = lxml.html.fromstring(response.content)
     forms = []
     for element in document.iter("form"):
-        if (element.get("method") or "get").lower() != "post":
+        if (element.get("method") or "get").lower() != method:
             continue
         action = urljoin(page, element.get("action") or page)
         fields: dict[str, Field] = {}
@@ -252,6 +257,22 @@ def table_digests() -> dict[str, str]:
         rows = model._default_manager.order_by("pk").values_list()
         result[model._meta.db_table] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
     return result
+
+
+def plausible(field: Field, text: str = "Test") -> Any:
+    """A value that passes on its own: the current one, else one that fits the kind."""
+    if field.kind == "checkbox":
+        return [field.value] if field.value else []
+    if field.value or field.kind in {"select", "radio", "hidden"}:
+        return field.value or next((o for o in field.options if o), "")
+    in_a_month = (timezone.localdate() + timedelta(days=30)).isoformat()
+    return {
+        "date": in_a_month,
+        "number": "1",
+        "email": "ny@test.no",
+        "time": "10:00",
+        "url": "https://example.org/",
+    }.get(field.kind, text)
 
 
 def shows_error_message(response: Any) -> bool:

@@ -24,7 +24,9 @@ from tests.hostile.crawl import (
     Form,
     build_scene,
     changed_tables,
+    forms_on,
     is_html,
+    plausible,
     post_forms_on,
     shows_error_message,
     table_digests,
@@ -109,6 +111,9 @@ def submit(client: Client, form: Form, payload: dict[str, Any]) -> None:
     where = f"POST {form.action} {short(payload)}"
     assert response.status_code < 500, f"{where}: {response.status_code}"
     assert not executable_markup_in(response), f"{where} echoes markup unescaped"
+    if "ds-error-summary" in body_of(response):
+        # The organisation writes Bokmål, so the summary does too.
+        assert "Rett opp dette" in body_of(response), f"{where}: error summary not in Bokmål"
     if shows_error_message(response):
         changed = changed_tables(before, table_digests())
         assert changed == [], f"{where} was refused but changed {changed}"
@@ -174,6 +179,70 @@ def test_every_form_refuses_hostile_input_clearly_or_stores_it_as_text(route, wo
             continue
         ATTACKED[key] = form
         attack(form, {role: clients[role] for role in roles})
+
+
+# Forms that delete or withdraw would leave fewer pages to look at afterwards.
+DESTRUCTIVE = ("/slett/", "/deaktiver/", "/trekk-tilbake/", "/fjern/")
+TEXT_KINDS = {"text", "textarea", "search"}
+MARKUP_LINE = f"{SCRIPT} {IMG} [klikk](javascript:alert(1))"
+
+
+def test_markup_stored_through_any_form_shows_as_text_on_every_page(world, clients):
+    scene = build_scene(world, world.org)
+    urls = [url_of(route, scene) for route in PAGE_ROUTES]
+    stored = []
+    for url in urls:
+        for form, roles in forms_by_role(clients, url).values():
+            if any(part in form.action for part in DESTRUCTIVE):
+                continue
+            payload = {
+                name: MARKUP_LINE if field.kind in TEXT_KINDS else plausible(field)
+                for name, field in form.fields.items()
+                if field.kind not in {"button", "file"}
+            }
+            response = clients[roles[0]].post(form.action, payload)
+            assert response.status_code < 500, f"POST {form.action}: {response.status_code}"
+            if response.status_code == 302:
+                stored.append(form.action)
+    assert len(stored) >= 20, stored  # enough went through to make the look meaningful
+    shown_as_text = 0
+    for url in urls:
+        for role in ("top_leader", "admin", "unit_leader"):
+            response = clients[role].get(url)
+            assert response.status_code < 500, f"GET {url} as {role}"
+            assert not executable_markup_in(response), f"{url} as {role} shows stored markup"
+            shown_as_text += "&lt;script&gt;alert(1)" in body_of(response)
+    assert shown_as_text >= 20  # the look found the stored text, escaped
+
+
+# Query parameters pages commonly read, besides those their filter forms name.
+COMMON_QUERY = ("q", "page", "year", "ar", "enhet", "unit", "tema", "fra", "til", "sort", "status")
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES, ids=str)
+def test_every_page_survives_hostile_query_parameters(route, world, clients):
+    url = url_of(route, build_scene(world, world.org))
+    client = clients["top_leader"] if "organisasjon" not in url else clients["admin"]
+    names = set(COMMON_QUERY)
+    for form in forms_on(client.get(url), url, "get"):
+        names |= {name for name, field in form.fields.items() if field.kind != "button"}
+
+    @settings(settings.get_profile("hostile"), max_examples=4)
+    @given(query=st.fixed_dictionaries({}, optional=dict.fromkeys(names, hostile_query())))
+    def look(query: dict[str, Any]) -> None:
+        response = client.get(url, query)
+        assert response.status_code < 500, f"GET {url} {short(query)}: {response.status_code}"
+        assert not executable_markup_in(response), f"GET {url} {short(query)} echoes markup"
+
+    look()
+
+
+def hostile_query() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.sampled_from(MARKUP + NUMBERS + DATES + IDS),
+        st.text(max_size=30),
+        st.lists(st.sampled_from(IDS), max_size=3),
+    )
 
 
 HOSTILE_FIELDS = {
