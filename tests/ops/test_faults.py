@@ -1,4 +1,4 @@
-"""Faults (issue 7): the app server is SIGKILLed while notes are being saved. After a
+"""Faults (issue 7): the app server is SIGKILLed while notes and problems are being saved. After a
 restart no record is half-written (every stored version of a note has its audit event,
 written in the same transaction) and every save the user was told succeeded is there."""
 
@@ -24,9 +24,36 @@ A_VISIT_AND_ITS_QUESTIONS = """
 import json
 from visitt.planning.visits import Visit
 from visitt.walkround.questions import Question
-visit = Visit.objects.filter(organisation__name__startswith="Demo").order_by("-date").first()
+visit = Visit.objects.filter(organisation__name="Demo kommune").order_by("-date").first()
 questions = Question.objects.filter(organisation=visit.organisation).order_by("pk")
 print(json.dumps({"visit": visit.pk, "questions": list(questions.values_list("pk", flat=True))}))
+"""
+
+# The problems of the latest visit of Demo kommune that has some.
+PROBLEMS_TO_EDIT = """
+import json
+from visitt.walkround.problems import Problem
+problems = Problem.objects.filter(visit__organisation__name="Demo kommune").order_by(
+    "-visit__date", "number"
+)
+visit = problems.first().visit_id
+print(json.dumps([[p.visit_id, p.pk, p.number, p.version] for p in problems.filter(visit=visit)]))
+"""
+
+STORED_PROBLEMS = """
+import json
+from visitt.audit.models import AuditEvent
+from visitt.walkround.problems import Problem
+stored = {}
+for problem in Problem.objects.filter(pk__in=%(pks)s):
+    audited = sorted(
+        event.data.get("version")
+        for event in AuditEvent.objects.filter(
+            action="visit.changed", object_id=str(problem.visit_id), data__problem=problem.number
+        )
+    )
+    stored[str(problem.pk)] = {"version": problem.version, "text": problem.title, "audited": audited}
+print(json.dumps(stored))
 """
 
 STORED_NOTES = """
@@ -56,6 +83,10 @@ class NoteWriter:
     acknowledged: tuple[int, str] = (0, "")
     in_flight: str = ""
     unexpected: list[str] = field(default_factory=list)
+    first_version: int = 0
+
+    def key(self) -> str:
+        return str(self.question)
 
     def run(self, stop: threading.Event) -> None:
         count = 0
@@ -79,6 +110,37 @@ class NoteWriter:
             self.in_flight = ""
 
 
+@dataclass
+class ProblemWriter(NoteWriter):
+    """Edits one problem's title again and again (the edit form, answered by a redirect)."""
+
+    problem: int = 0
+
+    def key(self) -> str:
+        return str(self.problem)
+
+    def run(self, stop: threading.Event) -> None:
+        count = 0
+        while not stop.is_set():
+            count += 1
+            title = f"Problem {self.problem}, edit {count}"
+            self.in_flight = title
+            try:
+                response = self.browser.post(
+                    f"/visitter/{self.visit}/problemer/{self.problem}/",
+                    {"title": title, "description": "Edited under load", "version": self.version},
+                    allow_redirects=False,
+                )
+            except requests.RequestException:
+                return
+            if response.status_code != 302:
+                self.unexpected.append(f"{response.status_code} {response.text[:300]}")
+                return
+            self.version += 1
+            self.acknowledged = (self.version, title)
+            self.in_flight = ""
+
+
 def signed_in(url: str) -> Browser:
     browser = Browser(url)
     browser.sign_in(WRITER)
@@ -90,6 +152,13 @@ def run_writers_and_kill(server: Server, writers: list[NoteWriter], seconds: flo
     threads = [threading.Thread(target=writer.run, args=(stop,)) for writer in writers]
     for thread in threads:
         thread.start()
+    # Kill once every writer has had a save acknowledged (a loaded machine can be slow
+    # to answer the first), and a little later, while the next saves are in flight.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(
+        writer.acknowledged[0] > writer.first_version or writer.unexpected for writer in writers
+    ):
+        time.sleep(0.05)
     time.sleep(seconds)
     server.kill()  # SIGKILL to the master and its workers, mid-save
     stop.set()
@@ -103,49 +172,65 @@ def assert_nothing_acknowledged_lost_and_nothing_half_written(
     for writer in writers:
         assert not writer.unexpected, writer.unexpected
         acknowledged_version, acknowledged_text = writer.acknowledged
-        assert acknowledged_version > 0, "no save was acknowledged before the kill"
-        note = stored[str(writer.question)]
+        assert acknowledged_version > 0, f"no save was acknowledged before the kill: {writer}"
+        note = stored[writer.key()]
         # Only the one save in flight may have been committed after the last answer.
         assert note["version"] in (acknowledged_version, acknowledged_version + 1)
         if note["version"] == acknowledged_version:
             assert note["text"] == acknowledged_text
         else:
             assert note["text"] == writer.in_flight
-        # The note and its audit event are one transaction: each version has one event.
-        assert note["audited"] == list(range(1, note["version"] + 1))
+        # The save and its audit event are one transaction: each version has one event.
+        assert note["audited"] == list(range(writer.first_version + 1, note["version"] + 1))
 
 
-def sigkill_during_note_saves(database_url: str, tmp_path: Path) -> None:
+def sigkill_during_saves(database_url: str, tmp_path: Path) -> None:
     environment = app_environment(database_url, tmp_path / "media")
     target = run_python(environment, A_VISIT_AND_ITS_QUESTIONS)
-    assert isinstance(target, dict)
+    problems = run_python(environment, PROBLEMS_TO_EDIT)
+    assert isinstance(target, dict) and isinstance(problems, list) and problems
     server = Server(environment, tmp_path / "server-1.log")
     try:
-        writers = [
+        note_writers = [
             NoteWriter(signed_in(server.url), target["visit"], question)
             for question in target["questions"][:WRITERS]
         ]
-        run_writers_and_kill(server, writers, seconds=2.5)
+        problem_writers = [
+            ProblemWriter(
+                signed_in(server.url),
+                visit,
+                question=0,
+                version=version,
+                first_version=version,
+                problem=pk,
+            )
+            for visit, pk, _number, version in problems
+        ]
+        run_writers_and_kill(server, [*note_writers, *problem_writers], seconds=1)
     finally:
         server.kill()
 
-    stored = run_python(
+    stored_notes = run_python(
         environment, STORED_NOTES % {"visit": target["visit"], "action": "visit.notes_changed"}
     )
-    assert isinstance(stored, dict)
-    assert_nothing_acknowledged_lost_and_nothing_half_written(writers, stored)
+    stored_problems = run_python(
+        environment, STORED_PROBLEMS % {"pks": [writer.problem for writer in problem_writers]}
+    )
+    assert isinstance(stored_notes, dict) and isinstance(stored_problems, dict)
+    assert_nothing_acknowledged_lost_and_nothing_half_written(note_writers, stored_notes)
+    assert_nothing_acknowledged_lost_and_nothing_half_written(problem_writers, stored_problems)
 
     # After the restart the work goes on from the stored version.
     restarted = Server(environment, tmp_path / "server-2.log")
     try:
-        writer = writers[0]
+        writer = note_writers[0]
         writer.browser = writer.browser.with_base(restarted.url)
         response = writer.browser.post(
             f"/visitter/{writer.visit}/notater/",
             {
                 "question": writer.question,
                 "text": "After the restart",
-                "version": stored[str(writer.question)]["version"],
+                "version": stored_notes[writer.key()]["version"],
             },
             headers={"Accept": "application/json"},
         )
@@ -154,12 +239,12 @@ def sigkill_during_note_saves(database_url: str, tmp_path: Path) -> None:
         restarted.stop()
 
 
-def test_sigkill_during_note_saves_on_sqlite(tmp_path, tmp_path_factory):
+def test_sigkill_during_note_and_problem_saves_on_sqlite(tmp_path, tmp_path_factory):
     database = copy_sqlite(seeded_sqlite(tmp_path_factory), tmp_path / "live.sqlite3")
-    sigkill_during_note_saves(f"sqlite:///{database}", tmp_path)
+    sigkill_during_saves(f"sqlite:///{database}", tmp_path)
 
     assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_sigkill_during_note_saves_on_postgres(tmp_path, seeded_postgres):
-    sigkill_during_note_saves(seeded_postgres, tmp_path)
+def test_sigkill_during_note_and_problem_saves_on_postgres(tmp_path, seeded_postgres):
+    sigkill_during_saves(seeded_postgres, tmp_path)

@@ -55,7 +55,7 @@ A_VISIT_AND_A_QUESTION = """
 import json
 from visitt.planning.visits import Visit
 from visitt.walkround.questions import Question
-visit = Visit.objects.filter(organisation__name__startswith="Demo").order_by("-date").first()
+visit = Visit.objects.filter(organisation__name="Demo kommune").order_by("-date").first()
 question = Question.objects.filter(organisation=visit.organisation).order_by("-pk").first()
 print(json.dumps({"visit": visit.pk, "question": question.pk}))
 """
