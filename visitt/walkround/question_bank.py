@@ -488,12 +488,25 @@ def unretire_question(question: Question) -> None:
 # --- Unit and visit sets --------------------------------------------------------------
 
 
-def _picked(organisation: Organisation, ids: Sequence[int | str]) -> list[Question]:
-    """The current questions of the organisation with these ids, in the given order."""
+# The largest id the database can hold; a larger posted number cannot be a question
+# (and SQLite refuses to even look it up).
+MAX_ID = 2**63 - 1
+
+
+def _question_ids(ids: Sequence[int | str]) -> list[int]:
+    """The posted ids as numbers; anything else is a question that does not exist."""
     try:
         wanted = [int(pk) for pk in ids]
     except (TypeError, ValueError):
         raise QuestionBankError(_("That question does not exist.")) from None
+    if any(not 0 < pk <= MAX_ID for pk in wanted):
+        raise QuestionBankError(_("That question does not exist."))
+    return wanted
+
+
+def _picked(organisation: Organisation, ids: Sequence[int | str]) -> list[Question]:
+    """The current questions of the organisation with these ids, in the given order."""
+    wanted = _question_ids(ids)
     if len(set(wanted)) != len(wanted):
         raise QuestionBankError(_("A question was chosen twice."))
     found = {
@@ -522,10 +535,7 @@ def set_visit_questions(visit: Visit, ids: Sequence[int | str]) -> list[Question
     Questions already picked for the visit may stay even if they were retired since."""
     organisation = visit.organisation
     already = set(VisitQuestion.objects.filter(visit=visit).values_list("question_id", flat=True))
-    try:
-        wanted = [int(pk) for pk in ids]
-    except (TypeError, ValueError):
-        raise QuestionBankError(_("That question does not exist.")) from None
+    wanted = _question_ids(ids)
     if len(set(wanted)) != len(wanted):
         raise QuestionBankError(_("A question was chosen twice."))
     allowed = Question.objects.for_organisation(organisation).filter(pk__in=wanted)
