@@ -382,3 +382,40 @@ def test_measure_import_survives_any_bytes(world, clients):
         assert response.status_code < 500
 
     upload()
+
+
+# --- public pages anyone with the link can post to ----------------------------------------
+
+
+def test_public_forms_refuse_hostile_input_clearly_or_store_it_as_text(world, clients):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from visitt.planning.visits import Visit
+
+    scene = build_scene(world, world.org)
+    upcoming = Visit.objects.create(
+        organisation=world.org,
+        unit=world.unit,
+        date=timezone.localdate() + timedelta(days=14),
+        visit_leader=world.top_leader,
+        created_by=world.top_leader,
+    )
+    survey = scene["survey_pk"]
+    pages = {
+        f"/p/{survey.token}/": f"/puls/{survey.pk}/",  # type: ignore[attr-defined]
+        f"/innspill/{upcoming.staff_input_token}/": f"/visitter/{upcoming.pk}/forberedelse/",
+    }
+    anonymous = Client()
+    attacked = 0
+    for public, staff_page in pages.items():
+        for form in post_forms_on(anonymous.get(public), public):
+            attack(form, {"anonymous": anonymous})
+            attacked += 1
+        # What the public stored is shown to the leaders as text.
+        for role in ("top_leader", "coordinator"):
+            response = clients[role].get(staff_page)
+            assert response.status_code < 500, staff_page
+            assert not executable_markup_in(response), f"{staff_page} shows stored markup"
+    assert attacked >= 2, "the public pages showed no form"
