@@ -113,6 +113,11 @@ def submit(client: Client, form: Form, payload: dict[str, Any]) -> None:
         changed = changed_tables(before, table_digests())
         assert changed == [], f"{where} was refused but changed {changed}"
         return
+    if response.status_code == 200 and payload:
+        # The same page again with nothing saved and nothing said is a silent refusal.
+        # (An empty POST is left out: a browser always sends the CSRF token, and a
+        # Django form given `request.POST or None` is then unbound and says nothing.)
+        assert changed_tables(before, table_digests()) != [], f"{where}: refused silently"
     # Accepted: wherever it leads, the stored text shows as text.
     if response.status_code == 302:
         landing = client.get(response["Location"])
