@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import date
 from io import StringIO
 
@@ -11,7 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 
-from visitt.followup.models import Action
+from visitt.audit.models import AuditEvent
+from visitt.followup.models import Action, Measure, Minutes
+from visitt.improvement.models import MeasurePoint
+from visitt.improvement.survey import PulseAnswer
 from visitt.organisations.models import Organisation, Role, RoleGrant, Unit
 from visitt.organisations.scale import LARGEST_UNITS, organisation_number, top_leader_email
 from visitt.planning.models import Visit
@@ -85,13 +89,33 @@ def test_the_data_is_consistent():
         assert visit.plan.organisation_id == visit.organisation_id
         assert visit.plan.year == visit.date.year
         if visit.date >= today:
-            assert visit.status == Visit.Status.PLANNED and visit.conducted_at is None
+            assert visit.status in (Visit.Status.PLANNED, Visit.Status.CONFIRMED)
+            assert visit.conducted_at is None
     for action in Action.objects.select_related("problem__visit"):
         assert action.due_date > action.problem.visit.date
         assert (action.status == Action.Status.DONE) == (action.finished_at is not None)
         assert action.owner.memberships.filter(
             organisation=action.problem.visit.organisation
         ).exists()
+    # Minutes: signed (before today) for every conducted visit but the most recent ones.
+    for minutes in Minutes.objects.select_related("visit"):
+        assert minutes.visit.conducted_at is not None
+        if minutes.status == Minutes.Status.SIGNED:
+            assert minutes.signed_at.date() < today
+            assert minutes.versions.get().signatures.exists()
+        else:
+            assert minutes.visit.status == Visit.Status.CONDUCTED
+    assert Minutes.objects.count() == Visit.objects.exclude(conducted_at=None).count()
+    # Data points: one per month, from the visit's month, none in the current month.
+    for measure in Measure.objects.select_related("problem__visit"):
+        periods = list(measure.points.order_by("period").values_list("period", flat=True))
+        assert all(period.day == 1 for period in periods)
+        assert periods[0] == measure.problem.visit.date.replace(day=1)
+        for earlier, later in itertools.pairwise(periods):
+            assert (later - earlier).days in (28, 29, 30, 31)
+        assert periods[-1] < today.replace(day=1)
+    assert MeasurePoint.objects.exists() and PulseAnswer.objects.exists()
+    assert AuditEvent.objects.filter(organisation__isnull=False).exists()
     assert RoleGrant.objects.filter(role=Role.TOP_LEADER).count() == 3
     assert Problem.objects.exists() and Action.objects.exists()
 

@@ -10,19 +10,35 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
 from visitt.accounts.models import User
-from visitt.followup.models import Action
+from visitt.audit.models import AuditEvent
+from visitt.followup.minutes import minutes_deadline
+from visitt.followup.models import Action, Measure, Minutes, MinutesVersion, Signature
+from visitt.improvement.models import MeasurePoint
+from visitt.improvement.survey import PulseAnswer, PulseResponse, PulseStatement, PulseSurvey
 from visitt.organisations.models import Membership, Organisation, Role, RoleGrant, Unit
-from visitt.planning.models import AnnualPlan, Visit
+from visitt.planning.group import DEFAULT_PROFESSIONS
+from visitt.planning.models import AnnualPlan, Participant, Profession, Visit
 from visitt.walkround.models import Problem, VisitNote, Walkround
 
 BATCH_SIZE = 500
 LARGEST_UNITS = 80
 VISITS_PER_UNIT_PER_YEAR = 2
+GROUP_SIZE = 6
+MAX_MEASURE_MONTHS = 24
+DRAFT_DAYS = 7  # visits this recent have their minutes still in draft
+CLOSED_DAYS = 120  # visits older than this are closed
+SURVEY_RESPONSES = 5
+SURVEY_STATEMENTS = [
+    "Det er trygt å si fra om feil her",
+    "Vi lærer av uønskede hendelser",
+    "Ledelsen følger opp det vi melder",
+]
 EMAIL_DOMAIN = "scale.visitt.no"
 
 UNIT_KINDS = [
@@ -135,6 +151,14 @@ def seed_organisation(
     bulk(Organisation, [organisation], summary)
     units = create_units(organisation, unit_count(index, rng), rng, summary)
     people = create_people(organisation, slug, len(units), password_hash, today, years, summary)
+    people.professions = bulk(
+        Profession,
+        [
+            Profession(organisation=organisation, name=name, order=order)
+            for order, name in enumerate(DEFAULT_PROFESSIONS)
+        ],
+        summary,
+    )
     first_year = today.year - years + 1
     for year in range(first_year, today.year + 1):
         create_year(organisation, year, units, people, rng, today, summary)
@@ -169,6 +193,7 @@ class People:
     coordinator: User
     secretary: User
     unit_leaders: list[User]
+    professions: list[Profession] = field(default_factory=list)
 
 
 def create_people(
@@ -245,6 +270,199 @@ def create_year(
         Problem, [p for visit in conducted for p in new_problems(visit, people, rng)], summary
     )
     bulk(Action, [a for p in problems for a in new_actions(p, rng, today)], summary)
+    bulk(Participant, [p for visit in visits for p in new_group(visit, people, rng)], summary)
+    create_minutes(conducted, people, summary)
+    create_measures(problems, rng, today, summary)
+    create_surveys(organisation, year, units, people, rng, today, summary)
+    bulk(AuditEvent, [e for visit in visits for e in new_audit_events(visit, people)], summary)
+
+
+def new_group(visit: Visit, people: People, rng: random.Random) -> list[Participant]:
+    """The conversation group: staff by profession; those of past visits were present."""
+    conducted = visit.conducted_at is not None
+    return [
+        Participant(
+            visit=visit,
+            name=f"Deltaker {n}",
+            profession=rng.choice(people.professions),
+            is_leader=False,
+            attended=(rng.random() < 0.9) if conducted else None,
+        )
+        for n in range(1, GROUP_SIZE + 1)
+    ]
+
+
+def create_minutes(conducted: list[Visit], people: People, summary: Summary) -> None:
+    """Draft minutes for the most recent visits, signed ones (one version) for the rest."""
+    minutes = bulk(
+        Minutes,
+        [
+            Minutes(
+                visit=visit,
+                status=Minutes.Status.DRAFT
+                if visit.status == Visit.Status.CONDUCTED
+                else Minutes.Status.SIGNED,
+                deadline=minutes_deadline(visit.date),
+                signed_at=None
+                if visit.status == Visit.Status.CONDUCTED
+                else aware(visit.date + timedelta(days=3)),
+            )
+            for visit in conducted
+        ],
+        summary,
+    )
+    versions = bulk(
+        MinutesVersion,
+        [
+            MinutesVersion(
+                minutes=item,
+                number=1,
+                body="Referat fra samtalen med gruppen.",
+                created_by=people.secretary,
+                locked_at=item.signed_at,
+                sent_at=item.signed_at,
+            )
+            for item in minutes
+        ],
+        summary,
+    )
+    bulk(
+        Signature,
+        [
+            Signature(
+                minutes_version=version,
+                role=Signature.Role.TOP_LEADER,
+                signer=people.top_leader,
+                signer_name=people.top_leader.full_name,
+                method=Signature.Method.PASSWORD,
+            )
+            for version in versions
+            if version.locked_at is not None
+        ],
+        summary,
+    )
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first day of each month from first's month to last's month, inclusive."""
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def create_measures(
+    problems: list[Problem], rng: random.Random, today: date, summary: Summary
+) -> None:
+    """One measure for about half the problems, with a data point per month since the visit."""
+    measured = [problem for problem in problems if rng.random() < 0.5]
+    measures = bulk(
+        Measure,
+        [
+            Measure(problem=problem, name="Antall avvik per måned", unit="antall")
+            for problem in measured
+        ],
+        summary,
+    )
+    points = []
+    for measure, problem in zip(measures, measured, strict=True):
+        level = rng.randint(4, 20)
+        last_month = today.replace(day=1) - timedelta(days=1)
+        months = months_between(problem.visit.date, last_month)[:MAX_MEASURE_MONTHS]
+        for month in months:
+            level = max(0, level + rng.randint(-3, 2))
+            points.append(
+                MeasurePoint(
+                    measure=measure,
+                    period=month,
+                    value=Decimal(level),
+                    entered_by=problem.created_by,
+                )
+            )
+    bulk(MeasurePoint, points, summary)
+
+
+def create_surveys(
+    organisation: Organisation,
+    year: int,
+    units: list[Unit],
+    people: People,
+    rng: random.Random,
+    today: date,
+    summary: Summary,
+) -> None:
+    """One pulse survey per unit a year, in March, answered by a few staff once closed."""
+    opens = date(year, 3, 1)
+    if opens >= today:
+        return
+    surveys = bulk(
+        PulseSurvey,
+        [
+            PulseSurvey(
+                organisation=organisation,
+                unit=unit,
+                title=f"Pulsmåling {year}",
+                token=f"{rng.getrandbits(160):040x}",
+                opens_on=opens,
+                closes_on=opens + timedelta(days=14),
+                created_by=people.coordinator,
+            )
+            for unit in units
+        ],
+        summary,
+    )
+    statements = bulk(
+        PulseStatement,
+        [
+            PulseStatement(survey=survey, text=text, order=order)
+            for survey in surveys
+            for order, text in enumerate(SURVEY_STATEMENTS)
+        ],
+        summary,
+    )
+    responses = bulk(
+        PulseResponse,
+        [
+            PulseResponse(survey=survey, answered_on=opens + timedelta(days=rng.randrange(14)))
+            for survey in surveys
+            for _ in range(SURVEY_RESPONSES)
+        ],
+        summary,
+    )
+    by_survey: dict[int, list[PulseStatement]] = {}
+    for statement in statements:
+        by_survey.setdefault(statement.survey_id, []).append(statement)
+    bulk(
+        PulseAnswer,
+        [
+            PulseAnswer(response=response, statement=statement, score=rng.randint(2, 5))
+            for response in responses
+            for statement in by_survey[response.survey_id]
+        ],
+        summary,
+    )
+
+
+def new_audit_events(visit: Visit, people: People) -> list[AuditEvent]:
+    """The visit's creation and, once held, its conduct (times are the insert time)."""
+    events = [(AuditEvent.Action.VISIT_CREATED, people.coordinator)]
+    if visit.conducted_at is not None:
+        events.append((AuditEvent.Action.VISIT_CONDUCTED, people.top_leader))
+    return [
+        AuditEvent(
+            organisation_id=visit.organisation_id,
+            actor=actor,
+            actor_email=actor.email,
+            action=action,
+            object_type="planning.visit",
+            object_id=str(visit.pk),
+            object_repr=f"{visit.unit.name} {visit.date.isoformat()}",
+            data={"date": visit.date.isoformat()},
+        )
+        for action, actor in events
+    ]
 
 
 def new_visit(
@@ -257,23 +475,32 @@ def new_visit(
     rng: random.Random,
     today: date,
 ) -> Visit:
-    past = day < today
     return Visit(
         organisation=organisation,
         plan=plan,
         unit=unit,
         date=day,
-        status=Visit.Status.CLOSED
-        if day < today - timedelta(days=120)
-        else (Visit.Status.MINUTES_SIGNED if past else Visit.Status.PLANNED),
+        status=visit_status(day, today),
         visit_leader=people.top_leader,
         coordinator=people.coordinator,
         secretary=people.secretary,
         unit_leader=unit_leader,
         staff_input_token=f"{rng.getrandbits(128):032x}",
-        conducted_at=aware(day, time(11, 0)) if past else None,
+        conducted_at=aware(day, time(11, 0)) if day < today else None,
         created_by=people.coordinator,
     )
+
+
+def visit_status(day: date, today: date) -> str:
+    """Consistent with the date: planned ahead, minutes drafted just after, signed, closed."""
+    age = (today - day).days
+    if age <= 0:
+        return Visit.Status.CONFIRMED if age > -30 else Visit.Status.PLANNED
+    if age <= DRAFT_DAYS:
+        return Visit.Status.CONDUCTED
+    if age <= CLOSED_DAYS:
+        return Visit.Status.MINUTES_SIGNED
+    return Visit.Status.CLOSED
 
 
 def new_walkround(visit: Visit, people: People) -> Walkround:
