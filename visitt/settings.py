@@ -6,6 +6,7 @@ understand rather than guessing.
 """
 
 import os
+from typing import Any
 from pathlib import Path
 
 import dj_database_url
@@ -163,6 +164,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "visitt_cache",
+        # Rate limits and the record of e-mails already sent live here: Django's default
+        # of 300 entries would cull them.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 
@@ -275,7 +279,7 @@ STATICFILES_DIRS = [
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
