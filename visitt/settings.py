@@ -6,8 +6,8 @@ understand rather than guessing.
 """
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
