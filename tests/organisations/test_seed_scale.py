@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from visitt.audit.models import AuditEvent
 from visitt.followup.models import Action, Measure, Minutes
@@ -136,7 +137,7 @@ def test_the_same_seed_gives_the_same_data():
 
 def test_a_second_run_is_refused():
     seed()
-    with pytest.raises(CommandError, match="already exists"):
+    with translation.override("en"), pytest.raises(CommandError, match="already exists"):
         seed()
 
 
