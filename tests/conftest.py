@@ -9,11 +9,22 @@ from dataclasses import dataclass
 import pytest
 from django.tasks import default_task_backend
 from django.test import Client
+from django.utils import translation
 
 from visitt.accounts.models import User
 from visitt.organisations.models import Membership, Organisation, Role, Unit
 
 PASSWORD = "Visitt-test-passord-1"
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the default language (Bokmål). A request through the test
+    client activates the requester's language in the thread and leaves it there, so
+    without this a test would see whatever language the test before it ran in."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

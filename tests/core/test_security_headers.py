@@ -22,6 +22,7 @@ import json
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
 from django.test import Client
 from visitt.accounts.models import User
 from visitt.organisations.models import Membership, Organisation, Role
@@ -57,13 +58,16 @@ print("PROBE" + json.dumps(result))
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory) -> dict:
-    database = tmp_path_factory.mktemp("production") / "visitt.sqlite3"
+    var_dir = tmp_path_factory.mktemp("production")
+    database = var_dir / "visitt.sqlite3"
     env = {
         **os.environ,
         "VISITT_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"sqlite:///{database}",
+        # Its own static files: production pages need the manifest that collectstatic writes.
+        "VISITT_VAR_DIR": str(var_dir),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     env.pop("PYTEST_VERSION", None)

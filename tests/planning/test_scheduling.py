@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import translation
 
 from visitt.core.workdays import is_working_day
 from visitt.planning.scheduling import (
@@ -16,6 +17,14 @@ from visitt.planning.scheduling import (
     slot_problems,
 )
 from visitt.planning.visits import OSLO
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are read in their source language."""
+    with translation.override("en"):
+        yield
+
 
 TEN = time(10, 0)
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import make_user
 from visitt.audit.models import AuditEvent
@@ -171,7 +172,10 @@ def test_the_database_refuses_a_duplicate_that_slips_past_the_check(world, monke
     taxonomy.add_category(world.org, "Vold og trusler")
     # As if a second request checked before the first one stored the name.
     monkeypatch.setattr(taxonomy, "_check_unique", lambda *args, **kwargs: None)
-    with pytest.raises(taxonomy.CategoryError, match="already a category"):
+    with (
+        translation.override("en"),
+        pytest.raises(taxonomy.CategoryError, match="already a category"),
+    ):
         taxonomy.add_category(world.org, "Vold og trusler")
     assert (
         ProblemCategory.objects.filter(organisation=world.org, name="Vold og trusler").count() == 1
@@ -384,7 +388,7 @@ def test_the_service_refuses_a_retired_category_for_a_new_problem(world, visit):
         user = world.secretary
         organisation = world.org
 
-    with pytest.raises(services.ProblemError, match="retired"):
+    with translation.override("en"), pytest.raises(services.ProblemError, match="retired"):
         services.add_problem(
             Request(),  # type: ignore[arg-type]
             visit,
