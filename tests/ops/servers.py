@@ -5,6 +5,7 @@ a fixture (on TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -16,6 +17,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -129,8 +131,23 @@ def seeded_postgres(seeded_postgres_template: str) -> Iterator[str]:
 # --- Environment and manage.py --------------------------------------------------------
 
 
+_STATIC_VAR_DIR: list[Path] = []
+
+
+def collected_static_files(environment: dict[str, str]) -> str:
+    """A folder whose static/ holds what collectstatic gathers, once per test process:
+    production pages need its manifest, as on a real deployment."""
+    if not _STATIC_VAR_DIR:
+        folder = Path(tempfile.mkdtemp(prefix="visitt-static-"))
+        manage({**environment, "VISITT_VAR_DIR": str(folder)}, "collectstatic", "--no-input", "-v0")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _STATIC_VAR_DIR.append(folder)
+    return str(_STATIC_VAR_DIR[0])
+
+
 def app_environment(database_url: str, media_root: Path, **extra: str) -> dict[str, str]:
-    """Production settings, served over plain http on loopback."""
+    """Production settings, served over plain http on loopback, with collected static
+    files."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -151,6 +168,7 @@ def app_environment(database_url: str, media_root: Path, **extra: str) -> dict[s
         }
     )
     environment.update(extra)
+    environment["VISITT_VAR_DIR"] = collected_static_files(environment)
     return environment
 
 

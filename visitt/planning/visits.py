@@ -48,8 +48,14 @@ class VisitQuerySet(models.QuerySet["Visit"]):
         return self.filter(date__year=year)
 
     def with_team(self) -> VisitQuerySet:
+        # The unit's parent too: lists show it under the unit's name.
         return self.select_related(
-            "unit", "visit_leader", "coordinator", "secretary", "medical_advisor", "unit_leader"
+            "unit__parent",
+            "visit_leader",
+            "coordinator",
+            "secretary",
+            "medical_advisor",
+            "unit_leader",
         )
 
     def involving(self, user) -> VisitQuerySet:
