@@ -120,7 +120,7 @@ def prepare_data(kind: str, size: str, organisations: int) -> str:
     url = database_url(kind, size)
     stamp = VAR / f"{kind}-{size}.stamp"
     wanted = f"{organisations} {YEARS} {SEED} {date.today().isoformat()}"
-    if stamp.exists() and stamp.read_text() == wanted:
+    if stamp.exists() and stamp.read_text().strip() == wanted:
         say(f"{kind}, {size}: reusing the data ({wanted})")
         manage(url, "migrate", "--no-input", "-v", "0")
         return url
