@@ -87,8 +87,9 @@ def test_the_data_is_consistent():
     # Visits in the future are planned and not conducted; units belong to the visit's org.
     for visit in Visit.objects.select_related("unit", "plan"):
         assert visit.unit.organisation_id == visit.organisation_id
-        assert visit.plan.organisation_id == visit.organisation_id
-        assert visit.plan.year == visit.date.year
+        if visit.plan is not None or visit.kind == Visit.Kind.MAIN:
+            assert visit.plan.organisation_id == visit.organisation_id
+            assert visit.plan.year == visit.date.year
         if visit.date >= today:
             assert visit.status in (Visit.Status.PLANNED, Visit.Status.CONFIRMED)
             assert visit.conducted_at is None
@@ -106,7 +107,17 @@ def test_the_data_is_consistent():
             assert minutes.versions.get().signatures.exists()
         else:
             assert minutes.visit.status == Visit.Status.CONDUCTED
-    assert Minutes.objects.count() == Visit.objects.exclude(conducted_at=None).count()
+    main = Visit.objects.filter(kind=Visit.Kind.MAIN)
+    assert Minutes.objects.count() == main.exclude(conducted_at=None).count()
+    # Each conducted walkround has its follow-up visit about three months later.
+    for follow_up in Visit.objects.filter(kind=Visit.Kind.FOLLOW_UP).select_related("parent"):
+        assert follow_up.parent.conducted_at is not None
+        assert 80 <= (follow_up.date - follow_up.parent.date).days <= 130
+        assert (follow_up.conducted_at is None) == (follow_up.date >= today)
+    assert (
+        Visit.objects.filter(kind=Visit.Kind.FOLLOW_UP).count()
+        == main.exclude(conducted_at=None).count()
+    )
     # Data points: one per month, from the visit's month, none in the current month.
     for measure in Measure.objects.select_related("problem__visit"):
         periods = list(measure.points.order_by("period").values_list("period", flat=True))

@@ -17,8 +17,10 @@ from django.db import models, transaction
 
 from visitt.accounts.models import User
 from visitt.audit.models import AuditEvent
+from visitt.core.statistics import refresh_statistics
 from visitt.followup.minutes import minutes_deadline
 from visitt.followup.models import Action, Measure, Minutes, MinutesVersion, Signature
+from visitt.followup.services_visits import FOLLOW_UP_MINUTES, follow_up_date
 from visitt.improvement.models import MeasurePoint
 from visitt.improvement.survey import PulseAnswer, PulseResponse, PulseStatement, PulseSurvey
 from visitt.organisations.models import Membership, Organisation, Role, RoleGrant, Unit
@@ -124,6 +126,7 @@ def seed_scale(organisations: int, years: int, seed: int, password: str, today: 
         with transaction.atomic():
             seed_organisation(index, years, rng, password_hash, today, summary)
         summary.organisations += 1
+    refresh_statistics()
     return summary
 
 
@@ -258,6 +261,7 @@ def create_year(
     visits = bulk(Visit, visits, summary)
     conducted = [visit for visit in visits if visit.conducted_at is not None]
     bulk(Walkround, [new_walkround(visit, people) for visit in conducted], summary)
+    bulk(Visit, [new_follow_up(visit, plan, rng, today) for visit in conducted], summary)
     bulk(
         VisitNote,
         [
@@ -488,6 +492,30 @@ def new_visit(
         staff_input_token=f"{rng.getrandbits(128):032x}",
         conducted_at=aware(day, time(11, 0)) if day < today else None,
         created_by=people.coordinator,
+    )
+
+
+def new_follow_up(visit: Visit, plan: AnnualPlan, rng: random.Random, today: date) -> Visit:
+    """The follow-up visit about three months later: held when its day has passed. One
+    that falls in the next year has no plan, as when planned in Visitt before that
+    year's plan exists."""
+    day = follow_up_date(visit)
+    return Visit(
+        organisation_id=visit.organisation_id,
+        plan=plan if day.year == plan.year else None,
+        unit_id=visit.unit_id,
+        kind=Visit.Kind.FOLLOW_UP,
+        parent=visit,
+        date=day,
+        duration_minutes=FOLLOW_UP_MINUTES,
+        status=Visit.Status.CLOSED if day < today else Visit.Status.PLANNED,
+        visit_leader_id=visit.visit_leader_id,
+        coordinator_id=visit.coordinator_id,
+        secretary_id=visit.secretary_id,
+        unit_leader_id=visit.unit_leader_id,
+        staff_input_token=f"{rng.getrandbits(128):032x}",
+        conducted_at=aware(day, time(11, 0)) if day < today else None,
+        created_by_id=visit.coordinator_id,
     )
 
 
