@@ -163,3 +163,24 @@ def test_last_years_reviewed_demo_summary_reads_back_frozen(db):
     for decision in summary.decisions.all():
         assert " ".join(decision.text.split())[:30] in text
     assert summary.reviewed_in in text
+
+
+def test_the_same_summary_is_laid_out_once_and_a_changed_one_again(world, monkeypatch):
+    laid_out = []
+
+    def html_to_pdf(html: str) -> bytes:
+        laid_out.append(html)
+        return b"%PDF-" + str(len(laid_out)).encode()
+
+    monkeypatch.setattr(documents, "html_to_pdf", html_to_pdf)
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        summary = services.get_or_start(world.org, YEAR, world.top_leader)
+        first = documents.annual_pdf(documents.build_for_files(summary))
+        again = documents.annual_pdf(documents.build_for_files(summary))
+        summary.learning_points = "Vi lærte å følge opp tiltakene hver måned."
+        summary.save()
+        changed = documents.annual_pdf(documents.build_for_files(summary))
+    assert first == again == b"%PDF-1"
+    assert changed == b"%PDF-2"
+    assert "følge opp tiltakene hver måned" in laid_out[1]

@@ -9,11 +9,13 @@ page reads in the reader's language and the files in the organisation's language
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format, number_format
@@ -449,8 +451,20 @@ def print_html(document: AnnualDocument) -> str:
         )
 
 
+# A large organisation's summary runs to forty pages, which WeasyPrint lays out in
+# seconds; the same printed HTML gives the same PDF, so it is made once and then served
+# from the shared cache (every node sees it) until the content, or the day, changes.
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
 def annual_pdf(document: AnnualDocument) -> bytes:
-    return html_to_pdf(print_html(document))
+    html = print_html(document)
+    key = "annual-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 # --- Word -------------------------------------------------------------------------------
