@@ -1,6 +1,8 @@
-"""Faults (issue 7): the app server is SIGKILLed while notes and problems are being saved. After a
-restart no record is half-written (every stored version of a note has its audit event,
-written in the same transaction) and every save the user was told succeeded is there."""
+"""Faults (issue 7): the app server is SIGKILLed while notes, problems and signatures are
+being saved. After a restart no record is half-written (every stored version of a note
+has its audit event, written in the same transaction; signed minutes have both
+signatures, their lock and their audit event, or none of them) and every save the user
+was told succeeded is there."""
 
 from __future__ import annotations
 
@@ -13,12 +15,21 @@ from pathlib import Path
 import pytest
 import requests
 
-from .servers import Browser, Server, app_environment, copy_sqlite, run_python, seeded_sqlite
+from .servers import (
+    DEMO_PASSWORD,
+    Browser,
+    Server,
+    app_environment,
+    copy_sqlite,
+    run_python,
+    seeded_sqlite,
+)
 
 pytestmark = pytest.mark.ops
 
 WRITER = "toppleder@demo.visitt.no"
 WRITERS = 6
+SIGNERS = 3
 
 A_VISIT_AND_ITS_QUESTIONS = """
 import json
@@ -68,6 +79,52 @@ for note in VisitNote.objects.filter(visit_id=%(visit)d, question__isnull=False)
     )
     notes[str(note.question_id)] = {"version": note.version, "text": note.text, "audited": audited}
 print(json.dumps(notes))
+"""
+
+# Every signed minutes of Demo kommune gets a corrected version 2 in review, as after
+# "new version" and "send for review": the top leader, who leads these visits, signs
+# each in both roles with one POST (two signatures, the lock, the status, the audit).
+REOPENED_MINUTES = """
+import json
+from django.db.models import F
+from django.utils import timezone
+from visitt.followup.models import Minutes, MinutesVersion
+reopened = []
+for minutes in Minutes.objects.filter(
+    visit__organisation__name="Demo kommune",
+    status=Minutes.Status.SIGNED,
+    visit__visit_leader__email="%(signer)s",
+).order_by("pk"):
+    latest = minutes.versions.order_by("-number").first()
+    MinutesVersion.objects.create(
+        minutes=minutes, number=latest.number + 1, body=latest.body,
+        reason="Rettet en skrivefeil", created_by=latest.created_by,
+    )
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=Minutes.Status.IN_REVIEW, signed_at=None, sent_for_review_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    minutes.refresh_from_db()
+    reopened.append([minutes.visit_id, minutes.version])
+print(json.dumps(reopened))
+"""
+
+STORED_SIGNATURES = """
+import json
+from visitt.audit.models import AuditEvent
+from visitt.followup.models import Minutes
+stored = {}
+for minutes in Minutes.objects.filter(visit_id__in=%(visits)s):
+    latest = minutes.versions.order_by("-number").first()
+    stored[str(minutes.visit_id)] = {
+        "status": minutes.status,
+        "roles": sorted(latest.signatures.values_list("role", flat=True)),
+        "locked": latest.locked_at is not None,
+        "audited": AuditEvent.objects.filter(
+            action="minutes.signed", object_id=str(minutes.visit_id), data__version=latest.number
+        ).count(),
+    }
+print(json.dumps(stored))
 """
 
 
@@ -141,13 +198,52 @@ class ProblemWriter(NoteWriter):
             self.in_flight = ""
 
 
+@dataclass
+class Signer:
+    """Signs one minutes after the other, as a top leader clearing a pile, and
+    remembers which signings the server acknowledged and which was in flight."""
+
+    browser: Browser
+    minutes: list[tuple[int, int]]  # (visit, version) in the order they are signed
+    acknowledged: list[int] = field(default_factory=list)
+    in_flight: int = 0
+    unexpected: list[str] = field(default_factory=list)
+
+    def run(self, stop: threading.Event) -> None:
+        for visit, version in self.minutes:
+            if stop.is_set():
+                return
+            self.in_flight = visit
+            try:
+                response = self.browser.post(
+                    f"/visitter/{visit}/referat/signer/",
+                    {"version": version, "password": DEMO_PASSWORD},
+                    allow_redirects=False,
+                )
+            except requests.RequestException:
+                return
+            if response.status_code != 302:
+                self.unexpected.append(f"{response.status_code} {response.text[:300]}")
+                return
+            self.acknowledged.append(visit)
+            self.in_flight = 0
+
+
 def signed_in(url: str) -> Browser:
     browser = Browser(url)
     browser.sign_in(WRITER)
     return browser
 
 
-def run_writers_and_kill(server: Server, writers: list[NoteWriter], seconds: float) -> None:
+def has_saved(writer: NoteWriter | Signer) -> bool:
+    if isinstance(writer, Signer):
+        return bool(writer.acknowledged or writer.unexpected)
+    return writer.acknowledged[0] > writer.first_version or bool(writer.unexpected)
+
+
+def run_writers_and_kill(
+    server: Server, writers: list[NoteWriter | Signer], seconds: float
+) -> None:
     stop = threading.Event()
     threads = [threading.Thread(target=writer.run, args=(stop,)) for writer in writers]
     for thread in threads:
@@ -155,9 +251,7 @@ def run_writers_and_kill(server: Server, writers: list[NoteWriter], seconds: flo
     # Kill once every writer has had a save acknowledged (a loaded machine can be slow
     # to answer the first), and a little later, while the next saves are in flight.
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not all(
-        writer.acknowledged[0] > writer.first_version or writer.unexpected for writer in writers
-    ):
+    while time.monotonic() < deadline and not all(has_saved(writer) for writer in writers):
         time.sleep(0.05)
     time.sleep(seconds)
     server.kill()  # SIGKILL to the master and its workers, mid-save
@@ -184,11 +278,39 @@ def assert_nothing_acknowledged_lost_and_nothing_half_written(
         assert note["audited"] == list(range(writer.first_version + 1, note["version"] + 1))
 
 
+def assert_every_signing_whole_and_none_acknowledged_lost(
+    signers: list[Signer], stored: dict
+) -> None:
+    for signer in signers:
+        assert not signer.unexpected, signer.unexpected
+        assert signer.acknowledged, f"no signing was acknowledged before the kill: {signer}"
+        for visit, _version in signer.minutes:
+            minutes = stored[str(visit)]
+            signed = minutes["status"] == "signed"
+            # All of a signing is stored, or none of it.
+            if signed:
+                assert minutes["roles"] == ["top_leader", "visit_leader"], minutes
+                assert minutes["locked"] and minutes["audited"] == 1, minutes
+            else:
+                assert minutes == {
+                    "status": "in_review",
+                    "roles": [],
+                    "locked": False,
+                    "audited": 0,
+                }, minutes
+            if visit in signer.acknowledged:
+                assert signed, f"acknowledged signing of visit {visit} lost: {minutes}"
+            elif visit != signer.in_flight:
+                assert not signed, f"visit {visit} signed without being asked: {minutes}"
+
+
 def sigkill_during_saves(database_url: str, tmp_path: Path) -> None:
     environment = app_environment(database_url, tmp_path / "media")
     target = run_python(environment, A_VISIT_AND_ITS_QUESTIONS)
     problems = run_python(environment, PROBLEMS_TO_EDIT)
+    reopened = run_python(environment, REOPENED_MINUTES % {"signer": WRITER})
     assert isinstance(target, dict) and isinstance(problems, list) and problems
+    assert isinstance(reopened, list) and len(reopened) >= SIGNERS * 2, reopened
     server = Server(environment, tmp_path / "server-1.log")
     try:
         note_writers = [
@@ -206,7 +328,11 @@ def sigkill_during_saves(database_url: str, tmp_path: Path) -> None:
             )
             for visit, pk, _number, version in problems
         ]
-        run_writers_and_kill(server, [*note_writers, *problem_writers], seconds=1)
+        signers = [
+            Signer(signed_in(server.url), [tuple(pair) for pair in reopened[n::SIGNERS]])
+            for n in range(SIGNERS)
+        ]
+        run_writers_and_kill(server, [*note_writers, *problem_writers, *signers], seconds=1)
     finally:
         server.kill()
 
@@ -216,7 +342,12 @@ def sigkill_during_saves(database_url: str, tmp_path: Path) -> None:
     stored_problems = run_python(
         environment, STORED_PROBLEMS % {"pks": [writer.problem for writer in problem_writers]}
     )
+    stored_signatures = run_python(
+        environment, STORED_SIGNATURES % {"visits": [visit for visit, _ in reopened]}
+    )
     assert isinstance(stored_notes, dict) and isinstance(stored_problems, dict)
+    assert isinstance(stored_signatures, dict)
+    assert_every_signing_whole_and_none_acknowledged_lost(signers, stored_signatures)
     assert_nothing_acknowledged_lost_and_nothing_half_written(note_writers, stored_notes)
     assert_nothing_acknowledged_lost_and_nothing_half_written(problem_writers, stored_problems)
 
@@ -239,12 +370,12 @@ def sigkill_during_saves(database_url: str, tmp_path: Path) -> None:
         restarted.stop()
 
 
-def test_sigkill_during_note_and_problem_saves_on_sqlite(tmp_path, tmp_path_factory):
+def test_sigkill_during_note_problem_and_signature_saves_on_sqlite(tmp_path, tmp_path_factory):
     database = copy_sqlite(seeded_sqlite(tmp_path_factory), tmp_path / "live.sqlite3")
     sigkill_during_saves(f"sqlite:///{database}", tmp_path)
 
     assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_sigkill_during_note_and_problem_saves_on_postgres(tmp_path, seeded_postgres):
+def test_sigkill_during_note_problem_and_signature_saves_on_postgres(tmp_path, seeded_postgres):
     sigkill_during_saves(seeded_postgres, tmp_path)
