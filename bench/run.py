@@ -338,8 +338,21 @@ def main() -> None:
             "single": run(kind, "single", 1),
         }
     text = report(results)
-    (ROOT / "bench" / "RESULTS.md").write_text(text + "\n", encoding="utf-8")
     print(text)
+    (ROOT / "bench" / "RESULTS.md").write_text(text + "\n" + kept_notes(), encoding="utf-8")
+
+
+NOTES_MARK = "<!-- Notes below this line are kept when make bench writes the tables again. -->"
+
+
+def kept_notes() -> str:
+    """The written analysis under the tables, kept from the previous RESULTS.md."""
+    try:
+        previous = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "\n" + NOTES_MARK + "\n"
+    _, mark, notes = previous.partition(NOTES_MARK)
+    return "\n" + NOTES_MARK + (notes if mark else "\n")
 
 
 if __name__ == "__main__":

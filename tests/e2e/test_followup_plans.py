@@ -71,6 +71,7 @@ def test_mine_tiltak_passes_axe_and_the_owner_gives_a_reason(page, world, sign_i
     target = actions[3]
     card = page.locator(f"#action-{target.pk}")
     card.locator("summary").click()
+    expect(card.locator("select")).to_be_visible()  # the details have opened
     card.locator("select").select_option(S.NOT_POSSIBLE)
     click_and_wait(page, card.locator("button[type=submit]"))
     # Refused without the reason: the form comes back with the error, and passes axe.
