@@ -332,7 +332,7 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
         phases[phase.measure_id].append(phase)
     result = []
     for measure in measures:
-        chart = series.build(measure, points[measure.pk], phases[measure.pk], [], [])
+        chart = series.build(measure, points[measure.pk], phases[measure.pk], [], [], drawn=False)
         result.append(
             {
                 "name": measure.name,
