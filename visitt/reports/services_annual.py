@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
@@ -313,31 +313,47 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     from visitt.improvement import series
     from visitt.improvement.models import MeasurePhase, MeasurePoint
 
-    measures = list(
+    # Named rows, not model instances: a large organisation has hundreds of measures
+    # and ten thousand points, and the judgement reads only these attributes.
+    measures: list[Any] = list(
         Measure.objects.filter(problem__visit__organisation=organisation, points__period__year=year)
         .distinct()
-        .select_related("problem__visit__unit")
         .order_by("problem__visit__date", "problem_id", "order", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "better",
+            "frequency",
+            "problem__title",
+            "problem__visit__unit__name",
+            named=True,
+        )
     )
     if not measures:
         return []
     end = date(year, 12, 31)
     points: dict[int, list] = defaultdict(list)
-    for point in MeasurePoint.objects.filter(measure__in=measures, period__lte=end).order_by(
-        "period"
+    for point in (
+        MeasurePoint.objects.filter(measure__in=[m.pk for m in measures], period__lte=end)
+        .order_by("period")
+        .values_list("measure_id", "period", "value", named=True)
     ):
         points[point.measure_id].append(point)
     phases: dict[int, list] = defaultdict(list)
-    for phase in MeasurePhase.objects.filter(measure__in=measures).order_by("start"):
+    for phase in MeasurePhase.objects.filter(measure__in=[m.pk for m in measures]).order_by(
+        "start"
+    ):
         phases[phase.measure_id].append(phase)
     result = []
     for measure in measures:
-        chart = series.build(measure, points[measure.pk], phases[measure.pk], [], [], drawn=False)
+        chart = series.build(
+            cast(Measure, measure), points[measure.pk], phases[measure.pk], [], [], drawn=False
+        )
         result.append(
             {
                 "name": measure.name,
-                "problem": measure.problem.title,
-                "unit": measure.problem.visit.unit.name,
+                "problem": measure.problem__title,
+                "unit": measure.problem__visit__unit__name,
                 "points": len(points[measure.pk]),
                 "verdict": chart.verdict,
                 "words": chart.words,
