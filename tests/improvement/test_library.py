@@ -142,6 +142,22 @@ def test_candidates_cost_the_same_queries_however_many(world, django_assert_max_
         assert len(services_library.candidates(world.org)) == 5
 
 
+def test_only_the_most_recent_candidates_are_shown_found_a_batch_at_a_time(
+    world, monkeypatch, django_assert_max_num_queries
+):
+    _candidate(world)
+    _more_candidates(world, 4)
+    every = services_library.candidates(world.org)
+    assert len(every) == 5
+    monkeypatch.setattr(services_library, "CANDIDATE_BATCH", 2)
+    with django_assert_max_num_queries(8):  # two batches of two actions
+        newest = services_library.candidates(world.org, limit=3)
+    assert [c.action.pk for c in newest] == [c.action.pk for c in every[:3]]
+    assert [c.action.pk for c in services_library.candidates(world.org)] == [
+        c.action.pk for c in every
+    ]
+
+
 # --- Publishing -----------------------------------------------------------------------------
 
 

@@ -133,11 +133,19 @@ def _with_results(actions: list[Action]) -> list[Candidate]:
 # --- Candidates -----------------------------------------------------------------------------
 
 
-def candidates(organisation: Organisation) -> list[Candidate]:
-    """Done actions of ``organisation``, not yet in the library, whose problem has a
-    measure that shows an improvement; the most recently finished first. Four queries,
-    however many actions, measures and points."""
-    actions = list(
+# The library page shows the most recent candidates only. They are found a batch of
+# actions at a time, newest first, so a municipality with ten years of done actions costs
+# the same as one with a few; at most CANDIDATES_SCANNED actions are judged.
+CANDIDATES_SHOWN = 10
+CANDIDATE_BATCH = 50
+CANDIDATES_SCANNED = 500
+
+
+def candidates(organisation: Organisation, *, limit: int = CANDIDATES_SHOWN) -> list[Candidate]:
+    """The ``limit`` most recently done actions of ``organisation``, not yet in the
+    library, whose problem has a measure that shows an improvement. Four queries per
+    batch of actions judged, and usually one batch."""
+    actions = (
         Action.objects.filter(
             problem__visit__organisation=organisation,
             status=Action.Status.DONE,
@@ -147,7 +155,13 @@ def candidates(organisation: Organisation) -> list[Candidate]:
         .select_related("problem__visit__unit", "problem__category")
         .order_by(F("finished_at").desc(nulls_last=True), "-pk")
     )
-    return [candidate for candidate in _with_results(actions) if candidate.improving]
+    found: list[Candidate] = []
+    for start in range(0, CANDIDATES_SCANNED, CANDIDATE_BATCH):
+        batch = list(actions[start : start + CANDIDATE_BATCH])
+        found += [candidate for candidate in _with_results(batch) if candidate.improving]
+        if len(found) >= limit or len(batch) < CANDIDATE_BATCH:
+            break
+    return found[:limit]
 
 
 def candidate_for(action: Action) -> Candidate:

@@ -86,6 +86,7 @@ def library(request: OrgRequest) -> HttpResponse:
             "query": urlencode({"kategori": category}) if category is not None else "",
             "can_publish": can_publish,
             "candidates": services.candidates(request.organisation) if can_publish else [],
+            "candidates_shown": services.CANDIDATES_SHOWN,
         },
     )
 
