@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from tests.conftest import make_user
+from tests.followup.notices_support import conducted_visit
 from tests.reports.agenda_support import build, other_organisation_visit, signed_in
 from visitt.audit.models import AuditEvent
 from visitt.organisations.models import Role
@@ -96,10 +98,13 @@ def test_a_meeting_ahead_counts_what_is_overdue_today(world):
     assert agenda.overdue_as_of == w.today
 
 
-def test_the_first_item_covers_everything_so_far(world):
+def test_the_first_item_covers_the_last_three_months(world):
     w = build(world)
+    long_ago = conducted_visit(world, w.today - timedelta(days=100))
     agenda = build_agenda(world.org, since=None, until=w.today)
+    assert agenda.starts == w.today - relativedelta(months=3)
     assert {line.visit.pk for line in agenda.visits} == {w.before.pk, w.after.pk, w.unsigned.pk}
+    assert long_ago.pk not in {line.visit.pk for line in agenda.visits}
     assert w.old_done.pk in {p.action.pk for p in agenda.progress}
     assert w.cycle_old.pk in {c.pk for c in agenda.pdsa}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -93,9 +94,10 @@ class ActionProgress:
 @dataclass
 class Agenda:
     organisation: Organisation
-    since: date | None
+    since: date | None  # the last meeting; None for the first item
     until: date
     overdue_as_of: date
+    starts: date | None = None  # where the first item starts (FIRST_ITEM_MONTHS back)
     visits: list[VisitLine] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     progress: list[ActionProgress] = field(default_factory=list)
@@ -233,21 +235,33 @@ def _overdue(organisation: Organisation, as_of: date) -> list[dashboard.Listing]
     ]
 
 
+# The first item, with no earlier meeting in Visitt, covers the last quarter rather
+# than every year of history: leadership groups meet at least that often, and ten years
+# of visits and actions would be neither readable nor quick.
+FIRST_ITEM_MONTHS = 3
+
+
+def first_item_start(until: date) -> date:
+    return until - relativedelta(months=FIRST_ITEM_MONTHS)
+
+
 def build_agenda(organisation: Organisation, *, since: date | None, until: date) -> Agenda:
     """The agenda item for the period from ``since`` (the last meeting; None for the
     first) to ``until`` (the meeting), both days included. What is overdue is as of the
     meeting, or today when the meeting is still to come. About fifteen queries,
     whatever the amount of data."""
     as_of = min(until, timezone.localdate())
+    start = since if since is not None else first_item_start(until)
     return Agenda(
         organisation=organisation,
         since=since,
         until=until,
         overdue_as_of=as_of,
-        visits=_visits(organisation, since, until),
-        problems=_problems(organisation, since, until),
-        progress=_progress(organisation, since, until),
-        pdsa=_pdsa(organisation, since, until),
+        starts=start if since is None else None,
+        visits=_visits(organisation, start, until),
+        problems=_problems(organisation, start, until),
+        progress=_progress(organisation, start, until),
+        pdsa=_pdsa(organisation, start, until),
         overdue=_overdue(organisation, as_of),
     )
 

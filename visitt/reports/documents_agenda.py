@@ -75,8 +75,9 @@ def build_document(meeting: LeadershipMeeting) -> AgendaDocument:
 
 def _period(agenda: Agenda) -> str:
     if agenda.since is None:
-        return _("Everything up to %(until)s (the first agenda item)") % {
-            "until": long_date(agenda.until)
+        return _("The three months from %(starts)s to %(until)s (the first agenda item)") % {
+            "starts": long_date(agenda.starts) if agenda.starts else "",
+            "until": long_date(agenda.until),
         }
     return _("From %(since)s to %(until)s") % {
         "since": long_date(agenda.since),
