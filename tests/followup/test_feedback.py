@@ -214,3 +214,19 @@ def test_the_owed_list_takes_a_bounded_number_of_queries(
         response = client.get(reverse("feedback_owed"))
     assert response.status_code == 200
     assert len(response.context["rows"]) == 6
+
+
+def test_the_owed_list_is_paginated_oldest_first(world, en_client_for, monkeypatch):
+    from visitt.followup import views_feedback
+
+    monkeypatch.setattr(views_feedback, "OWED_PAGE_SIZE", 4)
+    for _ in range(3):
+        make_cycle(world)
+    client = en_client_for(world.coordinator)
+    first = client.get(reverse("feedback_owed"))
+    second = client.get(reverse("feedback_owed") + "?side=2")
+    owed = list(feedback_owed(world.org))
+    assert [row["action"] for row in first.context["rows"]] == owed[:4]
+    assert [row["action"] for row in second.context["rows"]] == owed[4:]
+    assert "6 finished actions are waiting for feedback" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()

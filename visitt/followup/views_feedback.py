@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,8 @@ from .feedback import Feedback
 from .forms_feedback import FeedbackForm
 from .plans import Action
 from .tasks_feedback import letter_context
+
+OWED_PAGE_SIZE = 25
 
 
 def _action_for_leaders(request: OrgRequest, action_pk: int) -> Action:
@@ -114,16 +117,23 @@ def action_feedback(request: OrgRequest, action_pk: int) -> HttpResponse:
 @org_view("followup.edit_plans")
 @require_http_methods(["GET", "HEAD"])
 def feedback_owed(request: OrgRequest) -> HttpResponse:
-    """What the group has not yet been told, across the organisation (one query)."""
-    actions = list(services.feedback_owed(request.organisation))
+    """What the group has not yet been told, across the organisation, oldest first, a
+    page at a time (two queries: the count and the page)."""
+    page = Paginator(services.feedback_owed(request.organisation), OWED_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
     rows = [
         {
             "action": action,
             "can_send": services.can_lead(request.user, action.problem.visit, request.roles),
         }
-        for action in actions
+        for action in page
     ]
-    return render(request, "followup/feedback_owed.html", {"rows": rows})
+    return render(
+        request,
+        "followup/feedback_owed.html",
+        {"rows": rows, "page": page, "total": page.paginator.count},
+    )
 
 
 def _feedback_in_organisation(request: OrgRequest, feedback_pk: int) -> Feedback:
