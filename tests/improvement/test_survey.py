@@ -126,6 +126,17 @@ def test_a_survey_cannot_be_made_for_another_organisations_unit_or_visit(world):
     assert not PulseSurvey.objects.exists()
 
 
+def test_the_visit_is_chosen_among_last_years_and_coming_walkrounds(world, client_for):
+    recent, coming, old = (
+        make_visit(world, in_days=-300),
+        make_visit(world, in_days=30),
+        make_visit(world, in_days=-400),
+    )
+    form = client_for(world.coordinator).get(reverse("pulse_survey_create")).context["form"]
+    offered = set(form.fields["visit"].queryset)
+    assert {recent, coming} <= offered and old not in offered
+
+
 # --- Answering: anonymity and validation -----------------------------------------------------
 
 

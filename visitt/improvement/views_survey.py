@@ -79,8 +79,18 @@ def _units(request: OrgRequest, allowed: set[int] | None) -> QuerySet[Unit]:
     return units.order_by("name")
 
 
+# A survey measures around a walkround of the last year or one still to come: the
+# choice lists those, not every visit since the organisation started.
+VISITS_CHOSEN_FROM_DAYS = 365
+
+
 def _visits(request: OrgRequest, allowed: set[int] | None) -> QuerySet[Visit]:
-    visits = Visit.objects.for_organisation(request.organisation).select_related("unit")
+    since = timezone.localdate() - timedelta(days=VISITS_CHOSEN_FROM_DAYS)
+    visits = (
+        Visit.objects.for_organisation(request.organisation)
+        .filter(date__gte=since)
+        .select_related("unit")
+    )
     if allowed is not None:
         visits = visits.filter(unit_id__in=allowed)
     return visits.order_by("-date", "-pk")
