@@ -157,6 +157,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # Visitt's queries are small index lookups within one organisation. On SSD storage
+    # a random read costs about what a sequential one does (PostgreSQL's advice is
+    # random_page_cost 1.1 there; its default of 4 made it scan every organisation's
+    # problems for one start page), and parallel workers for one page's query take the
+    # cores the other requests need. PG_OPTIONS overrides; see bench/RESULTS.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = envstr(
+        "PG_OPTIONS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process (rate limits, locks), so it lives in the database.

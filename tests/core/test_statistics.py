@@ -24,3 +24,14 @@ def test_the_command_gives_the_planner_statistics_of_the_tables(world):
                 "SELECT attname, n_distinct FROM pg_stats WHERE tablename = 'accounts_user'"
             )
         assert cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_for_an_ssd_and_keeps_its_cores_for_the_requests():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner settings")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -515,7 +515,7 @@ def new_follow_up(visit: Visit, plan: AnnualPlan, rng: random.Random, today: dat
         unit_leader_id=visit.unit_leader_id,
         staff_input_token=f"{rng.getrandbits(128):032x}",
         conducted_at=aware(day, time(11, 0)) if day < today else None,
-        created_by_id=visit.coordinator_id,
+        created_by=visit.coordinator,
     )
 
 
