@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import Exists, F, Min, OuterRef
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
 from django.utils import timezone
@@ -313,11 +313,20 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     from visitt.improvement import series
     from visitt.improvement.models import MeasurePhase, MeasurePoint
 
+    end = date(year, 12, 31)
     # Named rows, not model instances: a large organisation has hundreds of measures
     # and ten thousand points, and the judgement reads only these attributes.
     measures: list[Any] = list(
-        Measure.objects.filter(problem__visit__organisation=organisation, points__period__year=year)
-        .distinct()
+        Measure.objects.filter(problem__visit__organisation=organisation)
+        .filter(
+            # One index probe per measure (one_point_per_period), not a join over
+            # every point the organisation has.
+            Exists(
+                MeasurePoint.objects.filter(
+                    measure=OuterRef("pk"), period__gte=date(year, 1, 1), period__lte=end
+                )
+            )
+        )
         .order_by("problem__visit__date", "problem_id", "order", "pk")
         .values_list(
             "pk",
@@ -331,7 +340,6 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     )
     if not measures:
         return []
-    end = date(year, 12, 31)
     points: dict[int, list] = defaultdict(list)
     for point in (
         MeasurePoint.objects.filter(measure__in=[m.pk for m in measures], period__lte=end)
