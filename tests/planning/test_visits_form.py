@@ -150,6 +150,17 @@ def test_plan_a_follow_up_prefills_the_walkround(world, coordinator):
     )
 
 
+def test_the_walkround_is_chosen_among_the_last_year_and_a_half(world, coordinator):
+    recent = make_visit(world, when=in_days(-500), status=Visit.Status.CONDUCTED)
+    old = make_visit(world, when=in_days(-600), status=Visit.Status.CONDUCTED)
+    offered = set(coordinator.get(CREATE).context["form"].fields["parent"].queryset)
+    assert recent in offered and old not in offered
+    # A follow-up of an old walkround keeps it when edited.
+    follow_up = make_visit(world, when=in_days(-500), kind=Visit.Kind.FOLLOW_UP, parent=old)
+    edit = coordinator.get(url(follow_up, "endre")).context["form"]
+    assert old in set(edit.fields["parent"].queryset)
+
+
 def test_a_main_visit_has_no_parent(world, coordinator):
     walkround = make_visit(world, when=in_days(-90))
     coordinator.post(CREATE, visit_data(world, parent=walkround.pk))

@@ -3,6 +3,7 @@ Forms validate input; the rules that span records are in services.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -21,6 +22,7 @@ from .visits import RECOMMENDED_MINUTES, Visit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+PARENT_CHOSEN_FROM_DAYS = 548
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -90,9 +92,15 @@ class VisitForm(forms.ModelForm):
             Unit.objects.for_organisation(organisation).filter(active_or_current).order_by("name")
         )
 
+        # A follow-up comes about three months after its walkround: the choice offers
+        # the walkrounds of the last year and a half (and the current parent), not every
+        # one since the organisation started.
+        recent = Q(date__gte=timezone.localdate() - timedelta(days=PARENT_CHOSEN_FROM_DAYS))
+        if visit.parent_id:
+            recent |= Q(pk=visit.parent_id)
         parents = (
             Visit.objects.for_organisation(organisation)
-            .filter(kind=Visit.Kind.MAIN)
+            .filter(recent, kind=Visit.Kind.MAIN)
             .select_related("unit")
             .order_by("-date")
         )
