@@ -123,6 +123,7 @@ def prepare_data(kind: str, size: str, organisations: int) -> str:
     if stamp.exists() and stamp.read_text().strip() == wanted:
         say(f"{kind}, {size}: reusing the data ({wanted})")
         manage(url, "migrate", "--no-input", "-v", "0")
+        manage(url, "analyze_database")  # a migration may have added an index
         return url
     say(f"{kind}, {size}: generating {organisations} organisations x {YEARS} years")
     fresh_database(kind, url)

@@ -355,3 +355,12 @@ def test_the_visit_page_links_to_the_action_plan_once_conducted(world, en_client
     upcoming = make_planned(world, conducted=False)
     page = client.get(reverse("visit_detail", args=[upcoming.visit.pk])).content.decode()
     assert plan_url(upcoming.visit) not in page
+
+
+def test_an_action_keeps_its_problems_organisation_for_the_lists(world):
+    planned = make_planned(world, problems=1)
+    problem = planned.problems[0]
+    action = Action.objects.create(problem=problem, what="Sengealarm", created_by=world.coordinator)
+    assert action.organisation_id == world.org.pk == problem.visit.organisation_id
+    assert list(Action.objects.in_organisation(world.org)) == [action]
+    assert not Action.objects.in_organisation(world.other_org).exists()

@@ -4,6 +4,8 @@ will do (Action), who is responsible and by when."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +84,7 @@ class ActionQuerySet(models.QuerySet["Action"]):
         return self.filter(owner=user)
 
     def in_organisation(self, organisation) -> ActionQuerySet:
-        return self.filter(problem__visit__organisation=organisation)
+        return self.filter(organisation=organisation)
 
 
 class Action(models.Model):
@@ -98,6 +100,12 @@ class Action(models.Model):
     FINISHED = (Status.DONE, Status.NOT_POSSIBLE)
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="actions")
+    # The problem's visit's organisation, kept on the action (save() sets it) so that an
+    # organisation's actions are found by index without walking visits and problems:
+    # at national scale that walk made the start page read every organisation's rows.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     what = models.TextField(_("action"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,6 +136,16 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["problem", "order", "pk"]
         indexes = [
+            # The start page and the agenda: an organisation's open actions past their
+            # due date (actions_overdue), and its finished ones by when
+            # (feedback_owed, key figures).
+            models.Index(
+                fields=["organisation", "status", "due_date"], name="action_org_status_due_idx"
+            ),
+            models.Index(
+                fields=["organisation", "status", "finished_at"],
+                name="action_org_status_done_idx",
+            ),
             # "Mine tiltak" and the daily notices: a person's open actions by due date.
             models.Index(fields=["owner", "status", "due_date"], name="action_owner_due_idx"),
             # Escalation: every open action due before a date.
@@ -142,6 +160,15 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.what[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.organisation_id is None:
+            self.organisation_id = (
+                Problem.objects.filter(pk=self.problem_id)
+                .values_list("visit__organisation_id", flat=True)
+                .get()
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
