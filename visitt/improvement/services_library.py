@@ -29,10 +29,10 @@ from visitt.core.personal_data import record_override
 from visitt.followup.plans import Action, Measure
 from visitt.walkround.services_problems import ProblemError, guard, stale_message
 
-from . import periods, series
+from . import series
 from .library import LibraryEntry
 from .models import MeasurePhase, MeasurePoint, PdsaCycle
-from .runchart import RunChartAnalysis, analyse, describe
+from .runchart import RunChartAnalysis
 
 if TYPE_CHECKING:
     from visitt.accounts.models import User
@@ -74,25 +74,11 @@ class Candidate:
 def result_of(
     measure: Measure, points: list[MeasurePoint], phases: list[MeasurePhase]
 ) -> MeasureResult:
-    """The run-chart analysis of ``measure`` as its page shows it (series.build): the
-    current phase's points, missing periods as gaps, the phase's frozen baseline. No
-    query: ``points`` and ``phases`` are in time order."""
-    phase = series.current_phase(phases, points)
-    shown = [point for point in points if phase is None or point.period >= phase.start]
-    slots = (
-        periods.all_between(shown[0].period, shown[-1].period, measure.frequency) if shown else []
-    )
-    by_period = {point.period: point for point in shown}
-    values: list[float | None] = [
-        float(by_period[slot].value) if slot in by_period else None for slot in slots
-    ]
-    analysis = analyse(values, baseline=phase.baseline_points if phase is not None else None)
-    return MeasureResult(
-        measure,
-        analysis,
-        describe(analysis, measure.better),
-        series.verdict_of(analysis, measure.better),
-    )
+    """The run-chart analysis of ``measure`` as its page shows it (series.build, not
+    drawn): the current phase's points, missing periods as gaps, the phase's frozen
+    baseline. No query: ``points`` and ``phases`` are in time order."""
+    chart = series.build(measure, points, phases, [], [], drawn=False)
+    return MeasureResult(measure, chart.analysis, chart.words, chart.verdict)
 
 
 def results_for(measures: list[Measure]) -> list[MeasureResult]:
@@ -146,8 +132,8 @@ def candidates(organisation: Organisation, *, limit: int = CANDIDATES_SHOWN) -> 
     library, whose problem has a measure that shows an improvement. Four queries per
     batch of actions judged, and usually one batch."""
     actions = (
-        Action.objects.filter(
-            problem__visit__organisation=organisation,
+        Action.objects.in_organisation(organisation)
+        .filter(
             status=Action.Status.DONE,
             library_entry__isnull=True,
         )

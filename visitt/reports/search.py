@@ -60,7 +60,7 @@ def search(organisation: Organisation, query: str) -> tuple[list[Hit], bool]:
         .order_by("-visit__date", "visit_id", "number")[: LIMIT_PER_KIND + 1]
     )
     actions = list(
-        Action.objects.filter(problem__visit__organisation=organisation)
+        Action.objects.in_organisation(organisation)
         .filter(
             Q(what__icontains=query)
             | Q(progress_note__icontains=query)

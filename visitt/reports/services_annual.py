@@ -340,17 +340,16 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     )
     if not measures:
         return []
+    ids = [measure.pk for measure in measures]
     points: dict[int, list] = defaultdict(list)
     for point in (
-        MeasurePoint.objects.filter(measure__in=[m.pk for m in measures], period__lte=end)
+        MeasurePoint.objects.filter(measure__in=ids, period__lte=end)
         .order_by("period")
         .values_list("measure_id", "period", "value", named=True)
     ):
         points[point.measure_id].append(point)
     phases: dict[int, list] = defaultdict(list)
-    for phase in MeasurePhase.objects.filter(measure__in=[m.pk for m in measures]).order_by(
-        "start"
-    ):
+    for phase in MeasurePhase.objects.filter(measure__in=ids).order_by("start"):
         phases[phase.measure_id].append(phase)
     result = []
     for measure in measures:
