@@ -145,25 +145,38 @@ class NoteWriter:
     def key(self) -> str:
         return str(self.question)
 
+    def text(self, count: int) -> str:
+        return f"Note for question {self.question}, save {count}. " + "x" * (count % 50)
+
+    def save(self, text: str) -> requests.Response:
+        return self.browser.post(
+            f"/visitter/{self.visit}/notater/",
+            {"question": self.question, "text": text, "version": self.version},
+            headers={"Accept": "application/json"},
+        )
+
+    def saved_version(self, response: requests.Response) -> int | None:
+        """The version the server says it stored, or None when it did not save."""
+        if response.status_code != 200 or response.json().get("status") != "saved":
+            return None
+        return response.json()["version"]
+
     def run(self, stop: threading.Event) -> None:
         count = 0
         while not stop.is_set():
             count += 1
-            text = f"Note for question {self.question}, save {count}. " + "x" * (count % 50)
+            text = self.text(count)
             self.in_flight = text
             try:
-                response = self.browser.post(
-                    f"/visitter/{self.visit}/notater/",
-                    {"question": self.question, "text": text, "version": self.version},
-                    headers={"Accept": "application/json"},
-                )
+                response = self.save(text)
             except requests.RequestException:
                 return  # the server died under us: this save's fate is unknown
-            if response.status_code != 200 or response.json().get("status") != "saved":
-                self.unexpected.append(f"{response.status_code} {response.text[:200]}")
+            version = self.saved_version(response)
+            if version is None:
+                self.unexpected.append(f"{response.status_code} {response.text[:300]}")
                 return
-            self.version = response.json()["version"]
-            self.acknowledged = (self.version, text)
+            self.version = version
+            self.acknowledged = (version, text)
             self.in_flight = ""
 
 
@@ -176,26 +189,18 @@ class ProblemWriter(NoteWriter):
     def key(self) -> str:
         return str(self.problem)
 
-    def run(self, stop: threading.Event) -> None:
-        count = 0
-        while not stop.is_set():
-            count += 1
-            title = f"Problem {self.problem}, edit {count}"
-            self.in_flight = title
-            try:
-                response = self.browser.post(
-                    f"/visitter/{self.visit}/problemer/{self.problem}/",
-                    {"title": title, "description": "Edited under load", "version": self.version},
-                    allow_redirects=False,
-                )
-            except requests.RequestException:
-                return
-            if response.status_code != 302:
-                self.unexpected.append(f"{response.status_code} {response.text[:300]}")
-                return
-            self.version += 1
-            self.acknowledged = (self.version, title)
-            self.in_flight = ""
+    def text(self, count: int) -> str:
+        return f"Problem {self.problem}, edit {count}"
+
+    def save(self, text: str) -> requests.Response:
+        return self.browser.post(
+            f"/visitter/{self.visit}/problemer/{self.problem}/",
+            {"title": text, "description": "Edited under load", "version": self.version},
+            allow_redirects=False,
+        )
+
+    def saved_version(self, response: requests.Response) -> int | None:
+        return self.version + 1 if response.status_code == 302 else None
 
 
 @dataclass
