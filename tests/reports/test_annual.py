@@ -3,12 +3,14 @@ the review with its decisions, locking, and who may do what."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import make_user
 from tests.reports.annual_support import TODAY, YEAR, Year
@@ -23,6 +25,8 @@ PAGE = f"/arsoppsummering/{YEAR}/"
 LIST = "/arsoppsummering/"
 REVIEW = PAGE + "behandlet/"
 DECISION = PAGE + "vedtak/"
+RECOMPUTE = PAGE + "beregn/"
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture(autouse=True)
@@ -199,8 +203,74 @@ def test_the_page_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(45) as small:
         assert client.get(PAGE).status_code == 200
     year.more(world, 8)
+    services.forget_figures(world.org, YEAR)  # computed again, not read from the cache
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(PAGE).status_code == 200
+
+
+# The draft's figures are kept for a few minutes ----------------------------------------------
+
+
+def test_the_page_pdf_and_word_reuse_the_figures_and_say_when_they_were_computed(
+    world, year, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.top_leader)
+    with django_assert_max_num_queries(45) as computed:
+        html = client.get(PAGE).content.decode()
+    assert "the figures were computed from the data at 1 a.m. on 2. March 2026" in html
+    with django_assert_max_num_queries(len(computed.captured_queries) - 10):
+        assert client.get(PAGE).status_code == 200
+    with django_assert_max_num_queries(len(computed.captured_queries) - 10):
+        assert client.get(PAGE + "word/").status_code == 200
+
+
+def test_changed_data_shows_when_the_figures_are_computed_again(world, year, client_for):
+    client = client_for(world.top_leader)
+    assert "Ny grunn" not in client.get(PAGE).content.decode()
+    Action.objects.filter(pk=year.in_progress.pk).update(
+        status=Action.Status.NOT_POSSIBLE, reason="Ny grunn"
+    )
+    assert "Ny grunn" not in client.get(PAGE).content.decode()  # the kept figures
+
+    with time_machine.travel(datetime(2026, 3, 2, 1, 7, tzinfo=OSLO), tick=False):
+        response = client.post(RECOMPUTE, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The figures are computed again from the data as it is now." in html
+    assert "Ny grunn" in html
+    assert "computed from the data at 1:07 a.m." in html
+    assert not AnnualSummary.objects.exists()  # computing again writes nothing
+
+
+def test_the_kept_figures_expire(world, year, client_for):
+    client = client_for(world.top_leader)
+    client.get(PAGE)
+    Action.objects.filter(pk=year.in_progress.pk).update(
+        status=Action.Status.NOT_POSSIBLE, reason="Ny grunn"
+    )
+    later = timezone.now() + timedelta(seconds=services.FIGURES_CACHE_SECONDS + 60)
+    with time_machine.travel(later, tick=False):
+        assert "Ny grunn" in client.get(PAGE).content.decode()
+
+
+def test_a_reviewed_summary_is_not_computed_again(world, year, client_for):
+    client = client_for(world.top_leader)
+    client.post(REVIEW, review_data())
+    before = AnnualSummary.objects.values().get()
+    response = client.post(RECOMPUTE, follow=True)
+    assert "it is locked like signed minutes" in response.content.decode()
+    assert b"Compute the figures again" not in response.content
+    assert AnnualSummary.objects.values().get() == before
+
+
+def test_computing_again_is_for_the_leadership_of_the_organisation(world, year, client_for):
+    assert client_for(world.coordinator).post(RECOMPUTE).status_code == 302
+    assert client_for(world.unit_leader).post(RECOMPUTE).status_code == 403
+    AnnualPlan.objects.create(organisation=world.org, year=2023, owner=world.top_leader)
+    outsider = client_for(world.outsider)
+    assert outsider.post("/arsoppsummering/2023/beregn/").status_code == 404
+    assert client_for(world.top_leader).get(PAGE.replace(str(YEAR), "2023")).status_code == 200
+    assert client_for(world.top_leader).get(RECOMPUTE).status_code == 405
 
 
 # Learning points -------------------------------------------------------------------------

@@ -168,7 +168,8 @@ class YearOverview:
     year: int
     plan: AnnualPlan | None
     goals: list[GoalOutcome]
-    # The year's visits in date order, loaded with their team and ``was_postponed``.
+    # The year's visits in date order, loaded with their unit (and its parent), their
+    # visit leader and ``was_postponed``: what the year's views show of a visit.
     visits: Sequence[Visit]
     # The organisation's active units, and those of them without any visit this year.
     units: list[Unit]
@@ -185,8 +186,8 @@ class YearOverview:
 
 def year_overview(organisation: Organisation, year: int) -> YearOverview:
     """Everything the year view shows, in four queries however many visits there are:
-    the plan with its owner, its goals, the visits with their team, the active units
-    (and two more for the key figures when a goal is measured by them)."""
+    the plan with its owner, its goals, the visits with their unit and leader, the active
+    units (and two more for the key figures when a goal is measured by them)."""
     from .goals import evaluate, key_figures_for  # goals.py builds on this module
 
     plan = (
@@ -199,7 +200,9 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
     visits = list(
         Visit.objects.for_organisation(organisation)
         .in_year(year)
-        .with_team()
+        # Not with_team(): the year's views show only the visit leader, and the largest
+        # organisation's ~340 visits a year made the other four people half the page.
+        .select_related("unit__parent", "visit_leader")
         .annotate(was_postponed=Exists(Postponement.objects.filter(visit=OuterRef("pk"))))
         .order_by("date", "start_time", "pk")
     )

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -380,8 +380,15 @@ def _status_line(summary: AnnualSummary, content: dict[str, Any]) -> str:
             "date": long_date(summary.reviewed_on),
             "where": summary.reviewed_in,
         }
-    return _("Draft: the figures are computed from today's data (%(date)s).") % {
-        "date": long_date(content["computed_on"])
+    computed_at = content.get("computed_at")
+    if computed_at is None:
+        return _("Draft: the figures are computed from today's data (%(date)s).") % {
+            "date": long_date(content["computed_on"])
+        }
+    moment = datetime.fromisoformat(computed_at)
+    return _("Draft: the figures were computed from the data at %(time)s on %(date)s.") % {
+        "time": formats.time_format(moment, "TIME_FORMAT"),
+        "date": long_date(moment.date()),
     }
 
 

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.db.models.functions import ExtractYear
@@ -398,6 +399,7 @@ def figures(organisation: Organisation, year: int) -> dict[str, Any]:
     return {
         "year": year,
         "computed_on": timezone.localdate().isoformat(),
+        "computed_at": timezone.localtime().isoformat(timespec="minutes"),
         "has_plan": overview.plan is not None,
         "goals": _goals(overview),
         "visits": _visits(organisation, year, overview),
@@ -410,11 +412,38 @@ def figures(organisation: Organisation, year: int) -> dict[str, Any]:
     }
 
 
+# A draft's figures take the largest organisation's data a tenth of a second or more to
+# compute, and the page, the PDF and the Word file all show them: they are kept in the
+# shared cache (every node sees it) for a few minutes. The page says when they were
+# computed and offers to compute them again; the review always freezes fresh figures.
+FIGURES_CACHE_SECONDS = 10 * 60
+
+
+def _figures_key(organisation: Organisation, year: int) -> str:
+    return f"annual-figures:{organisation.pk}:{year}"
+
+
+def current_figures(organisation: Organisation, year: int) -> dict[str, Any]:
+    """The year's figures from the last few minutes, computed now when there are none."""
+    key = _figures_key(organisation, year)
+    content = cache.get(key)
+    if content is None:
+        content = figures(organisation, year)
+        cache.set(key, content, FIGURES_CACHE_SECONDS)
+    return content
+
+
+def forget_figures(organisation: Organisation, year: int) -> None:
+    """The next look at the summary computes its figures from the data as it is then."""
+    cache.delete(_figures_key(organisation, year))
+
+
 def summary_content(summary: AnnualSummary) -> dict[str, Any]:
-    """What the summary shows: the frozen snapshot once reviewed, else fresh figures."""
+    """What the summary shows: the frozen snapshot once reviewed, else the figures of
+    the last few minutes (current_figures)."""
     if summary.is_locked and summary.snapshot is not None:
         return summary.snapshot
-    return figures(summary.organisation, summary.year)
+    return current_figures(summary.organisation, summary.year)
 
 
 # --- Changes --------------------------------------------------------------------------------

@@ -8,6 +8,11 @@ urlpatterns = [
     path("arsoppsummering/<int:year>/pdf/", views.annual_summary_pdf, name="annual_summary_pdf"),
     path("arsoppsummering/<int:year>/word/", views.annual_summary_docx, name="annual_summary_docx"),
     path(
+        "arsoppsummering/<int:year>/beregn/",
+        views.annual_summary_recompute,
+        name="annual_summary_recompute",
+    ),
+    path(
         "arsoppsummering/<int:year>/behandlet/",
         views.annual_summary_review,
         name="annual_summary_review",

@@ -147,6 +147,20 @@ def annual_summary(request: OrgRequest, year: int) -> HttpResponse:
 
 @org_view(VIEW)
 @require_POST
+def annual_summary_recompute(request: OrgRequest, year: int) -> HttpResponse:
+    """Computes a draft's figures again from the data as it is now (the page keeps them
+    for a few minutes); a reviewed summary keeps the figures it was reviewed with."""
+    summary = _summary(request, year)
+    if summary.is_locked:
+        messages.error(request, services.locked_message())
+    else:
+        services.forget_figures(request.organisation, year)
+        messages.success(request, _("The figures are computed again from the data as it is now."))
+    return redirect("annual_summary", year=year)
+
+
+@org_view(VIEW)
+@require_POST
 def annual_summary_review(request: OrgRequest, year: int) -> HttpResponse:
     summary = _summary(request, year)
     _require_edit(request)
