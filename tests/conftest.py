@@ -27,6 +27,14 @@ def _language_of_the_settings():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _session_saved_on_every_request(monkeypatch):
+    """Production saves a session in use at most once a minute; here every request saves
+    it, so that a page's query count does not depend on how long ago the test signed in
+    (tests/accounts/test_session.py tests the minute)."""
+    monkeypatch.setattr("visitt.accounts.sessions.REFRESH_SECONDS", 0)
+
+
 @dataclass
 class World:
     org: Organisation

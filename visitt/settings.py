@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "visitt.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "visitt.accounts.sessions.SlidingSessionMiddleware",
     "visitt.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,9 +224,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Visitt"
 MFA_ADAPTER = "visitt.accounts.adapter.MFAAdapter"
 
-# Sessions end after a period without activity (sliding expiry).
+# Sessions end after a period without activity (sliding expiry): a session in use is
+# saved, and its expiry moved on, at most once a minute (visitt/accounts/sessions.py).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,11 +14,18 @@ from django.test import Client
 from django.utils import translation
 
 from visitt.audit.models import AuditEvent
+from visitt.followup.feedback import Feedback
 from visitt.followup.models import Action, Measure, Minutes
 from visitt.improvement.models import MeasurePoint
 from visitt.improvement.survey import PulseAnswer
 from visitt.organisations.models import Organisation, Role, RoleGrant, Unit
-from visitt.organisations.scale import LARGEST_UNITS, organisation_number, top_leader_email
+from visitt.organisations.scale import (
+    FEEDBACK_OWED_DAYS,
+    LARGEST_UNITS,
+    aware,
+    organisation_number,
+    top_leader_email,
+)
 from visitt.planning.models import Visit
 from visitt.walkround.models import Problem, Walkround
 
@@ -99,6 +106,14 @@ def test_the_data_is_consistent():
         assert action.owner.memberships.filter(
             organisation=action.problem.visit.organisation
         ).exists()
+    # The group is told of most finished actions, after they ended and before today;
+    # those finished in the last fortnight are still owed.
+    for feedback in Feedback.objects.select_related("action"):
+        assert feedback.about_status == feedback.action.status
+        assert feedback.action.finished_at < feedback.sent_at < aware(today)
+        assert (today - feedback.action.finished_at.date()).days > FEEDBACK_OWED_DAYS
+    done = Action.objects.filter(status=Action.Status.DONE)
+    assert 0.8 * done.count() <= Feedback.objects.count() < done.count()
     # Minutes: signed (before today) for every conducted visit but the most recent ones.
     for minutes in Minutes.objects.select_related("visit"):
         assert minutes.visit.conducted_at is not None

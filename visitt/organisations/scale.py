@@ -18,6 +18,7 @@ from django.db import models, transaction
 from visitt.accounts.models import User
 from visitt.audit.models import AuditEvent
 from visitt.core.statistics import refresh_statistics
+from visitt.followup.feedback import Feedback
 from visitt.followup.minutes import minutes_deadline
 from visitt.followup.models import Action, Measure, Minutes, MinutesVersion, Signature
 from visitt.followup.services_visits import FOLLOW_UP_MINUTES, follow_up_date
@@ -34,6 +35,7 @@ VISITS_PER_UNIT_PER_YEAR = 2
 GROUP_SIZE = 6
 MAX_MEASURE_MONTHS = 24
 DRAFT_DAYS = 7  # visits this recent have their minutes still in draft
+FEEDBACK_OWED_DAYS = 14  # actions finished this recently have no feedback yet
 CLOSED_DAYS = 120  # visits older than this are closed
 SURVEY_RESPONSES = 5
 SURVEY_STATEMENTS = [
@@ -273,12 +275,45 @@ def create_year(
     problems = bulk(
         Problem, [p for visit in conducted for p in new_problems(visit, people, rng)], summary
     )
-    bulk(Action, [a for p in problems for a in new_actions(p, rng, today)], summary)
+    actions = bulk(Action, [a for p in problems for a in new_actions(p, rng, today)], summary)
+    create_feedback(actions, people, rng, today, summary)
     bulk(Participant, [p for visit in visits for p in new_group(visit, people, rng)], summary)
     create_minutes(conducted, people, summary)
     create_measures(problems, rng, today, summary)
     create_surveys(organisation, year, units, people, rng, today, summary)
     bulk(AuditEvent, [e for visit in visits for e in new_audit_events(visit, people)], summary)
+
+
+def create_feedback(
+    actions: list[Action], people: People, rng: random.Random, today: date, summary: Summary
+) -> None:
+    """The group is told of most finished actions within a fortnight; those finished in
+    the last two weeks, and a few older ones, are still owed (the feedback-owed list)."""
+    told: list[tuple[Action, datetime]] = [
+        (action, action.finished_at + timedelta(days=1 + rng.randrange(14)))
+        for action in actions
+        if action.finished_at is not None
+        and (today - action.finished_at.date()).days > FEEDBACK_OWED_DAYS
+        and rng.random() < 0.95
+    ]
+    feedback = bulk(
+        Feedback,
+        [
+            Feedback(
+                action=action,
+                about_status=action.status,
+                message="Tiltaket er gjennomført. Takk for at dere meldte fra.",
+                sent_by=people.top_leader,
+                emailed_to=GROUP_SIZE,
+            )
+            for action, _sent_at in told
+        ],
+        summary,
+    )
+    # Inserting sets sent_at to now (auto_now_add); the real day follows the action's end.
+    for item, (_action, sent_at) in zip(feedback, told, strict=True):
+        item.sent_at = sent_at
+    Feedback.objects.bulk_update(feedback, ["sent_at"], batch_size=BATCH_SIZE)
 
 
 def new_group(visit: Visit, people: People, rng: random.Random) -> list[Participant]:
