@@ -3,7 +3,7 @@ changes another organisation's data (DESIGN.md §3: "no query, view or API call 
 return another organisation's data").
 
 A new URL is covered the moment it is added to visitt.urls: an unguarded view, or a
-URL keyword this file has no factory for, fails the suite.
+URL keyword tests/scene.py has no object for, fails the suite.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
-from tests.conftest import World, make_user
+from tests.conftest import World
+from tests.scene import build_scene, url_value
 from visitt.accounts.models import User
 from visitt.organisations.access import ACCESS_MARK
-from visitt.organisations.models import INVITATION_VALIDITY, Invitation, Membership, Role, Unit
+from visitt.organisations.models import Invitation, Membership, Role, Unit
 
 # Account pages from django-allauth (sign-in, password, two-factor) are not ours to mark.
 # They are scoped to the signed-in person by allauth itself and show no organisation data,
@@ -133,182 +134,6 @@ def test_every_access_mark_is_public_or_an_organisation_permission():
 # --- (b) URLs with keywords refuse another organisation's objects ------------------------
 
 
-def _unit(world: World, org) -> Unit:
-    return Unit.objects.create(organisation=org, name="Isolasjonstest enhet", code=f"ISO-{org.pk}")
-
-
-def _membership(world: World, org) -> Membership:
-    user = make_user(f"isolasjon-{org.pk}@test.no", org, Role.ADMIN, Role.COORDINATOR)
-    return user.memberships.get()
-
-
-def _invitation(world: World, org) -> Invitation:
-    inviter = world.admin if org == world.org else world.outsider
-    return Invitation.objects.create(
-        organisation=org,
-        email=f"invitert-{org.pk}@test.no",
-        roles=[Role.COORDINATOR],
-        invited_by=inviter,
-        expires_at=timezone.now() + INVITATION_VALIDITY,
-        token_hash="0" * 64,
-    )
-
-
-def _visit(world: World, org) -> models.Model:
-    from visitt.planning.models import Visit
-
-    mine = org == world.org
-    leader = world.top_leader if mine else world.outsider
-    return Visit.objects.create(
-        organisation=org,
-        unit=world.unit if mine else world.other_unit,
-        date=timezone.localdate() + timedelta(days=30),
-        visit_leader=leader,
-        created_by=leader,
-    )
-
-
-def _letter_template(world: World, org) -> models.Model:
-    from visitt.planning.letters import LetterTemplate, template_for
-
-    return template_for(org, LetterTemplate.Kind.INVITATION)
-
-
-def _question(world: World, org) -> models.Model:
-    from visitt.walkround.models import Question, Theme
-
-    return Question.objects.create(organisation=org, theme=Theme.TEAMWORK, text_nb="Isolasjon?")
-
-
-def _problem(world: World, org) -> models.Model:
-    from visitt.walkround.problems import Problem
-
-    visit = _visit(world, org)
-    return Problem.objects.create(
-        visit=visit, number=1, title="Hemmeleg problem", created_by=visit.visit_leader
-    )
-
-
-def _category(world: World, org) -> models.Model:
-    from visitt.walkround.problems import ProblemCategory
-
-    return ProblemCategory.objects.create(organisation=org, name="Isolasjonskategori")
-
-
-def _feedback(world: World, org) -> models.Model:
-    from visitt.followup.feedback import Feedback
-    from visitt.followup.plans import Action
-
-    problem = _problem(world, org)
-    user = problem.created_by
-    action = Action.objects.create(
-        problem=problem, what="Hemmeleg tiltak", status="done", created_by=user
-    )
-    return Feedback.objects.create(
-        action=action, about_status="done", message="Hemmeleg", sent_by=user
-    )
-
-
-def _measure(world: World, org) -> models.Model:
-    from visitt.followup.plans import Measure
-
-    return Measure.objects.create(problem=_problem(world, org), name="Hemmeleg måling")
-
-
-def _action(world: World, org) -> models.Model:
-    from visitt.followup.plans import Action
-
-    problem = _problem(world, org)
-    # Owned by the outsider's own account in their organisation, so that an owner-only
-    # page is reachable for their own object and refused for the other's.
-    owner = world.top_leader if org == world.org else world.outsider
-    return Action.objects.create(
-        problem=problem, what="Hemmeleg tiltak", owner=owner, created_by=owner
-    )
-
-
-def _minutes_version(world: World, org) -> models.Model:
-    from visitt.followup.minutes import Minutes, MinutesVersion, minutes_deadline
-
-    visit = _visit(world, org)
-    minutes = Minutes.objects.create(visit=visit, deadline=minutes_deadline(visit.date))
-    return MinutesVersion.objects.create(
-        minutes=minutes, number=1, body="Hemmeleg referat", created_by=visit.visit_leader
-    )
-
-
-def _point(world: World, org) -> models.Model:
-    from visitt.improvement.models import MeasurePoint
-
-    return MeasurePoint.objects.create(measure=_measure(world, org), period="2026-01-01", value=1)
-
-
-def _phase(world: World, org) -> models.Model:
-    from visitt.improvement.models import MeasurePhase
-
-    return MeasurePhase.objects.create(
-        measure=_measure(world, org), start="2026-01-01", label="Fase"
-    )
-
-
-def _cycle(world: World, org) -> models.Model:
-    from visitt.improvement.models import PdsaCycle
-
-    return PdsaCycle.objects.create(
-        action=_action(world, org), plan="Hemmeleg", start_date="2026-01-01"
-    )
-
-
-def _library_entry(world: World, org) -> models.Model:
-    from visitt.improvement.library import LibraryEntry
-
-    return LibraryEntry.objects.create(
-        organisation=org, action=_action(world, org), title="Hemmeleg", summary="Hemmeleg"
-    )
-
-
-def _meeting(world: World, org) -> models.Model:
-    from visitt.reports.meetings import LeadershipMeeting
-
-    return LeadershipMeeting.objects.create(organisation=org, held_on="2026-01-01")
-
-
-def _pulse_survey(world: World, org) -> models.Model:
-    from visitt.improvement.survey import PulseSurvey
-
-    today = timezone.localdate()
-    return PulseSurvey.objects.create(
-        organisation=org,
-        unit=world.unit if org == world.org else world.other_unit,
-        title="Hemmeleg puls",
-        opens_on=today,
-        closes_on=today,
-    )
-
-
-# Each URL keyword, and how to make an object of a given organisation for it.
-# A new keyword in visitt.urls needs an entry here (the test tells you which).
-KWARG_FACTORIES: dict[str, Callable[[World, Any], models.Model]] = {
-    "unit_pk": _unit,
-    "membership_pk": _membership,
-    "invitation_pk": _invitation,
-    "visit_pk": _visit,
-    "problem_pk": _problem,
-    "template_pk": _letter_template,
-    "question_pk": _question,
-    "category_pk": _category,
-    "feedback_pk": _feedback,
-    "measure_pk": _measure,
-    "action_pk": _action,
-    "point_pk": _point,
-    "phase_pk": _phase,
-    "cycle_pk": _cycle,
-    "entry_pk": _library_entry,
-    "meeting_pk": _meeting,
-    "survey_pk": _pulse_survey,
-    "number": _minutes_version,  # a minutes version's number, under its visit
-}
-
 # What an attacker would post: enough for every form here to change something if the
 # guard let it through.
 HOSTILE_POST = {
@@ -350,15 +175,17 @@ def test_there_are_urls_with_keywords_to_check():
 
 @pytest.mark.parametrize("route", ROUTES_WITH_KWARGS, ids=str)
 def test_user_of_another_organisation_gets_404_or_403_and_changes_nothing(route, world, client_for):
-    missing = [k for k in route.kwargs if k not in KWARG_FACTORIES]
-    assert not missing, f"register a factory for {', '.join(missing)} in KWARG_FACTORIES ({route})"
+    their_scene = build_scene(world, world.org)
+    missing = [k for k in route.kwargs if k not in their_scene]
+    assert not missing, f"add {', '.join(missing)} to tests/scene.py build_scene ({route})"
     assert route.name, f"give {route.route} a name so the test can reverse it"
 
-    theirs = {k: KWARG_FACTORIES[k](world, world.org) for k in route.kwargs}
-    own = {k: KWARG_FACTORIES[k](world, world.other_org) for k in route.kwargs}
+    own_scene = build_scene(world, world.other_org)
+    theirs = {k: their_scene[k] for k in route.kwargs}
+    own = {k: own_scene[k] for k in route.kwargs}
     before = {k: snapshot(obj) for k, obj in theirs.items()}
-    url = reverse(route.name, kwargs={k: obj.pk for k, obj in theirs.items()})
-    own_url = reverse(route.name, kwargs={k: obj.pk for k, obj in own.items()})
+    url = reverse(route.name, kwargs={k: url_value(k, obj) for k, obj in theirs.items()})
+    own_url = reverse(route.name, kwargs={k: url_value(k, obj) for k, obj in own.items()})
     client = client_for(world.outsider)
 
     response = client.get(url)

@@ -18,12 +18,12 @@ from tests.hostile.crawl import (
     ROLES,
     Field,
     Form,
-    build_scene,
     changed_tables,
     plausible,
     post_forms_on,
     table_digests,
 )
+from tests.scene import build_scene
 from tests.test_tenant_isolation import SCOPE_KWARGS
 
 # Which objects a field of this name takes; any other id field is tried with them all.

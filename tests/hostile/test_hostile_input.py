@@ -22,7 +22,6 @@ from tests.hostile.crawl import (
     ROLES,
     Field,
     Form,
-    build_scene,
     changed_tables,
     forms_on,
     is_html,
@@ -32,6 +31,7 @@ from tests.hostile.crawl import (
     table_digests,
     url_of,
 )
+from tests.scene import build_scene
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
