@@ -18,6 +18,7 @@ from visitt.followup.plans import Action
 from visitt.organisations.models import Organisation
 from visitt.reports import documents_annual as documents
 from visitt.reports import services_annual as services
+from visitt.reports import tasks_annual as tasks
 from visitt.reports.annual import AnnualSummary
 
 PAGE = f"/arsoppsummering/{YEAR}/"
@@ -184,3 +185,78 @@ def test_the_same_summary_is_laid_out_once_and_a_changed_one_again(world, monkey
     assert first == again == b"%PDF-1"
     assert changed == b"%PDF-2"
     assert "følge opp tiltakene hver måned" in laid_out[1]
+
+
+# The PDF laid out ahead by the worker -------------------------------------------------------
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """How many times WeasyPrint laid out a summary."""
+    calls: list[int] = []
+    real = documents.html_to_pdf
+
+    def counted(html: str) -> bytes:
+        calls.append(1)
+        return real(html)
+
+    monkeypatch.setattr(documents, "html_to_pdf", counted)
+    return calls
+
+
+def test_computing_the_figures_has_the_worker_lay_out_the_pdf_before_the_download(
+    world, client_for, enqueued, layouts, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        client = client_for(world.top_leader)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(PAGE).status_code == 200
+        assert [(r.task.func, r.args) for r in enqueued] == [
+            (tasks.lay_out_annual_pdf.func, [world.org.pk, YEAR])
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(PAGE)  # the kept figures: nothing new to lay out
+        assert len(enqueued) == 1
+
+        assert tasks.lay_out_annual_pdf.call(world.org.pk, YEAR) > 0
+        assert len(layouts) == 1
+        response = client.get(PAGE + "pdf/")
+        assert len(layouts) == 1  # the download found it laid out
+    assert "Testkommune" in pdf_text(response.content)
+
+
+def test_the_files_say_the_day_so_that_a_layout_serves_all_day(world, client_for, layouts):
+    with time_machine.travel(TODAY, tick=False) as clock:
+        Year(world)
+        client = client_for(world.top_leader)
+        first = client.get(PAGE + "pdf/").content
+        # Later in the day the figures are computed again from the same data: the same
+        # PDF, not a new layout.
+        clock.shift(services.FIGURES_CACHE_SECONDS + 60)
+        second = client.get(PAGE + "pdf/")
+        assert second.status_code == 200 and second.content == first
+        assert len(layouts) == 1
+        word = docx_text(client.get(PAGE + "word/").content)
+    assert "Utkast: tallene er beregnet fra dagens data (2. mars 2026)." in pdf_text(first)
+    assert "Utkast: tallene er beregnet fra dagens data (2. mars 2026)." in word
+
+
+def test_the_review_has_the_worker_lay_out_the_locked_pdf(
+    world, client_for, enqueued, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        Year(world)
+        client = client_for(world.top_leader)
+        client.post(
+            PAGE + "behandlet/",
+            {
+                "review-reviewed_on": "2026-02-20",
+                "review-reviewed_in": "Ledergruppa",
+                "review-version": "1",
+            },
+        )
+    assert [(r.task.func, r.args) for r in enqueued] == [
+        (tasks.lay_out_annual_pdf.func, [world.org.pk, YEAR])
+    ]
+    assert tasks.lay_out_annual_pdf.call(world.org.pk + 1000, YEAR) == 0  # gone: nothing

@@ -374,14 +374,16 @@ def _surveys(content: dict[str, Any]) -> Section:
     return section
 
 
-def _status_line(summary: AnnualSummary, content: dict[str, Any]) -> str:
+def _status_line(summary: AnnualSummary, content: dict[str, Any], *, exact: bool) -> str:
+    """Reviewed, or a draft computed when. The files say only the day: the PDF is laid
+    out once per content (annual_pdf), and the minute would make every layout new."""
     if summary.is_locked:
         return _("Reviewed %(date)s in %(where)s. The figures are as they were then.") % {
             "date": long_date(summary.reviewed_on),
             "where": summary.reviewed_in,
         }
     computed_at = content.get("computed_at")
-    if computed_at is None:
+    if computed_at is None or not exact:
         return _("Draft: the figures are computed from today's data (%(date)s).") % {
             "date": long_date(content["computed_on"])
         }
@@ -392,8 +394,11 @@ def _status_line(summary: AnnualSummary, content: dict[str, Any]) -> str:
     }
 
 
-def build(summary: AnnualSummary, *, language: str | None = None) -> AnnualDocument:
-    """The document in ``language`` (the active language when None)."""
+def build(
+    summary: AnnualSummary, *, language: str | None = None, for_files: bool = False
+) -> AnnualDocument:
+    """The document in ``language`` (the active language when None); ``for_files`` for
+    the PDF and Word file (their status line gives the day, the page's the minute)."""
     content = services.summary_content(summary)
     decisions = list(summary.decisions.all()) if summary.pk else []
     with translation.override(language or translation.get_language()):
@@ -430,14 +435,14 @@ def build(summary: AnnualSummary, *, language: str | None = None) -> AnnualDocum
             sections=sections,
             learning_points=summary.learning_points,
             decisions=decisions,
-            status_line=_status_line(summary, content),
+            status_line=_status_line(summary, content, exact=not for_files),
             headings=headings,
         )
 
 
 def build_for_files(summary: AnnualSummary) -> AnnualDocument:
     """The document in the organisation's language form, for the meeting papers."""
-    return build(summary, language=summary.organisation.language or "nb")
+    return build(summary, language=summary.organisation.language or "nb", for_files=True)
 
 
 # --- PDF ------------------------------------------------------------------------------

@@ -433,6 +433,11 @@ def current_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     return content
 
 
+def figures_are_kept(organisation: Organisation, year: int) -> bool:
+    """Whether the year's figures are in the cache (one cache lookup)."""
+    return cache.has_key(_figures_key(organisation, year))
+
+
 def forget_figures(organisation: Organisation, year: int) -> None:
     """The next look at the summary computes its figures from the data as it is then."""
     cache.delete(_figures_key(organisation, year))

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from . import documents_annual as documents
 from . import services_annual as services
 from .annual import AnnualSummary
 from .forms_annual import DecisionForm, LearningPointsForm, ReviewForm
+from .tasks_annual import lay_out_annual_pdf
 
 VIEW = "reports.view_learning"
 EDIT = "reports.edit_annual_summary"
@@ -41,6 +43,10 @@ def _summary(request: OrgRequest, year: int) -> AnnualSummary:
     if not services.has_data(org, year):
         raise Http404(_("There is nothing to sum up for this year."))
     return AnnualSummary(organisation=org, year=year)
+
+
+def _lay_out_pdf(organisation_id: int, year: int) -> None:
+    transaction.on_commit(lambda: lay_out_annual_pdf.enqueue(organisation_id, year))
 
 
 def _may_edit(request: OrgRequest) -> bool:
@@ -79,9 +85,16 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     can_edit = _may_edit(request) and not summary.is_locked
+    org = request.organisation
+    computing = not summary.is_locked and not services.figures_are_kept(org, summary.year)
+    doc = documents.build(summary)
+    if computing:
+        # The figures were computed now: the worker lays out the PDF with them before
+        # anyone asks for it.
+        _lay_out_pdf(org.pk, summary.year)
     context: dict[str, Any] = {
         "summary": summary,
-        "doc": documents.build(summary),
+        "doc": doc,
         "can_edit": can_edit,
     }
     if can_edit:
@@ -182,6 +195,7 @@ def annual_summary_review(request: OrgRequest, year: int) -> HttpResponse:
         )
     except services.AnnualSummaryError as error:
         return _refused(request, summary, form, error, "review")
+    _lay_out_pdf(request.organisation.pk, year)  # the locked summary's PDF, once
     messages.success(
         request, _("The review is recorded. The annual summary is now locked with its figures.")
     )
