@@ -13,6 +13,7 @@ from tests.followup.support_plans import fill, make_planned, status_data
 from visitt.audit.models import AuditEvent
 from visitt.followup.plans import Action, Aim, Measure
 from visitt.organisations.models import Role
+from visitt.walkround.problems import Problem
 
 A = AuditEvent.Action
 S = Action.Status
@@ -362,5 +363,8 @@ def test_an_action_keeps_its_problems_organisation_for_the_lists(world):
     problem = planned.problems[0]
     action = Action.objects.create(problem=problem, what="Sengealarm", created_by=world.coordinator)
     assert action.organisation_id == world.org.pk == problem.visit.organisation_id
+    # The problem keeps it too (theme analysis, search and the summary read it).
+    assert problem.organisation_id == world.org.pk
+    assert list(Problem.objects.filter(organisation=world.other_org)) == []
     assert list(Action.objects.in_organisation(world.org)) == [action]
     assert not Action.objects.in_organisation(world.other_org).exists()

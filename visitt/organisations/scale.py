@@ -583,6 +583,7 @@ def new_problems(visit: Visit, people: People, rng: random.Random) -> list[Probl
     return [
         Problem(
             visit=visit,
+            organisation_id=visit.organisation_id,
             number=number,
             title=rng.choice(PROBLEM_TITLES),
             level=rng.choice(Problem.Level.values),

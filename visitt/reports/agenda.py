@@ -153,7 +153,7 @@ def _problems(organisation: Organisation, since: date | None, until: date) -> li
     """Problems found at the visits conducted in the period, with their category (one
     query). The visit's date decides, not when the problem was typed in."""
     problems = (
-        Problem.objects.filter(visit__organisation=organisation, visit__date__lte=until)
+        Problem.objects.filter(organisation=organisation, visit__date__lte=until)
         .exclude(visit__status__in=Visit.NOT_YET_CONDUCTED)
         .select_related("visit__unit", "category")
         .order_by("visit__date", "visit_id", "number")

@@ -53,7 +53,7 @@ def search(organisation: Organisation, query: str) -> tuple[list[Hit], bool]:
         return [], False
     conducted = ~Q(visit__status__in=Visit.NOT_YET_CONDUCTED)
     problems = list(
-        Problem.objects.filter(visit__organisation=organisation)
+        Problem.objects.filter(organisation=organisation)
         .filter(conducted)
         .filter(Q(title__icontains=query) | Q(description__icontains=query))
         .select_related("visit__unit")

@@ -318,7 +318,7 @@ def _measures(organisation: Organisation, year: int) -> list[dict[str, Any]]:
     # Named rows, not model instances: a large organisation has hundreds of measures
     # and ten thousand points, and the judgement reads only these attributes.
     measures: list[Any] = list(
-        Measure.objects.filter(problem__visit__organisation=organisation)
+        Measure.objects.filter(problem__organisation=organisation)
         .filter(
             # One index probe per measure (one_point_per_period), not a join over
             # every point the organisation has.

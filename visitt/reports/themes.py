@@ -27,7 +27,7 @@ def problems_in_scope(
     organisation: Organisation, *, year: int | None = None, unit_ids: set[int] | None = None
 ) -> QuerySet[Problem]:
     """Problems of the organisation's conducted visits, in ``year`` and in ``unit_ids``."""
-    problems = Problem.objects.filter(visit__organisation=organisation).exclude(
+    problems = Problem.objects.filter(organisation=organisation).exclude(
         visit__status__in=Visit.NOT_YET_CONDUCTED
     )
     if year is not None:

@@ -330,6 +330,7 @@ def _walk(visit: Visit, spec: DemoWalkround, bank: dict[int, Question]) -> None:
     problems = Problem.objects.bulk_create(
         Problem(
             visit=visit,
+            organisation=organisation,
             number=number,
             title=problem.title,
             description=problem.description,

@@ -3,6 +3,8 @@ and the leader agree on, and that the follow-up phase works on."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +95,12 @@ class Problem(models.Model):
         HARD = "hard", _("Demanding")
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="problems")
+    # The visit's organisation, kept on the problem (save() sets it) so that theme
+    # analysis, search and the annual summary read an organisation's problems by this
+    # key's index: walking its visits first read twice the rows at national scale.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("the risk"), blank=True)
@@ -131,3 +139,12 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.organisation_id is None:
+            self.organisation_id = (
+                Visit.objects.filter(pk=self.visit_id)
+                .values_list("organisation_id", flat=True)
+                .get()
+            )
+        super().save(*args, **kwargs)
