@@ -44,7 +44,7 @@ def key_pages(org: Organisation) -> list[tuple[str, str]]:
         .first()
     ) or Visit.objects.filter(organisation=org).order_by("-date", "pk").first()
     measure = (
-        Measure.objects.filter(problem__visit__organisation=org)
+        Measure.objects.filter(problem__organisation=org)
         .annotate(point_count=Count("points"))
         .order_by("-point_count", "pk")
         .first()

@@ -57,7 +57,7 @@ def main() -> None:
         {
             "organisation": org.name,
             "units": units,
-            "actions": Action.objects.filter(problem__visit__organisation=org).count(),
+            "actions": Action.objects.in_organisation(org).count(),
             "organisations": Organisation.objects.count(),
             "session": client.cookies["sessionid"].value,
             "pages": chosen,

@@ -100,7 +100,7 @@ class Action(models.Model):
     FINISHED = (Status.DONE, Status.NOT_POSSIBLE)
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="actions")
-    # The problem's visit's organisation, kept on the action (save() sets it) so that an
+    # The problem's organisation, kept on the action (save() sets it) so that an
     # organisation's actions are found by index without walking visits and problems:
     # at national scale that walk made the start page read every organisation's rows.
     organisation = models.ForeignKey(
@@ -165,7 +165,7 @@ class Action(models.Model):
         if self.organisation_id is None:
             self.organisation_id = (
                 Problem.objects.filter(pk=self.problem_id)
-                .values_list("visit__organisation_id", flat=True)
+                .values_list("organisation_id", flat=True)
                 .get()
             )
         super().save(*args, **kwargs)

@@ -604,7 +604,7 @@ def new_actions(problem: Problem, rng: random.Random, today: date) -> list[Actio
         actions.append(
             Action(
                 problem=problem,
-                organisation_id=problem.visit.organisation_id,
+                organisation_id=problem.organisation_id,
                 what=rng.choice(ACTION_TEXTS),
                 owner=problem.visit.unit_leader,
                 due_date=due,
