@@ -291,6 +291,10 @@ class Server(Process):
                 f"--workers={workers}",
                 "--threads=4",
                 "--timeout=60",
+                # Longer than any pause in a test: with the default two seconds a client
+                # that sends just as the server closes its idle connection gets a reset
+                # (gunicorn #1698), which a test would take for the server dying.
+                "--keep-alive=75",
             ],
             environment,
             log,

@@ -141,6 +141,7 @@ class NoteWriter:
     in_flight: str = ""
     unexpected: list[str] = field(default_factory=list)
     first_version: int = 0
+    broken: str = ""  # why the connection broke, for the failure message
 
     def key(self) -> str:
         return str(self.question)
@@ -169,7 +170,8 @@ class NoteWriter:
             self.in_flight = text
             try:
                 response = self.save(text)
-            except requests.RequestException:
+            except requests.RequestException as error:
+                self.broken = repr(error)
                 return  # the server died under us: this save's fate is unknown
             version = self.saved_version(response)
             if version is None:
@@ -213,6 +215,7 @@ class Signer:
     acknowledged: list[int] = field(default_factory=list)
     in_flight: int = 0
     unexpected: list[str] = field(default_factory=list)
+    broken: str = ""
 
     def run(self, stop: threading.Event) -> None:
         for visit, version in self.minutes:
@@ -225,7 +228,8 @@ class Signer:
                     {"version": version, "password": DEMO_PASSWORD},
                     allow_redirects=False,
                 )
-            except requests.RequestException:
+            except requests.RequestException as error:
+                self.broken = repr(error)
                 return
             if response.status_code != 302:
                 self.unexpected.append(f"{response.status_code} {response.text[:300]}")

@@ -114,11 +114,8 @@ def visit_problem_add(request: OrgRequest, visit_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_problem_edit(request: OrgRequest, visit_pk: int, problem_pk: int) -> HttpResponse:
     visit = _visit_for_leaders(request, visit_pk)
-    # A problem has no organisation of its own: it belongs to the visit, which was
-    # looked up in the current organisation above.
     problem = get_object_or_404(
-        Problem.objects.filter(visit=visit, visit__organisation=request.organisation),
-        pk=problem_pk,
+        Problem.objects.filter(visit=visit, organisation=request.organisation), pk=problem_pk
     )
     categories = services.categories_for(visit, keep=problem.category_id)
     status = 200
