@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from visitt.organisations.models import Unit
-from visitt.planning.goals import evaluate, goal_result, key_figures_for, share
+from visitt.planning.goals import (
+    evaluate,
+    goal_result,
+    key_figures_for,
+    reached,
+    share,
+    units_to_visit,
+)
 from visitt.planning.models import PlanGoal, Visit
 from visitt.reports.keyfigures import PeriodFigures, Ratio
 
@@ -58,6 +65,38 @@ def test_visits_of_units_that_are_not_active_do_not_count():
 def test_all_units_visited_is_100():
     visits = [visit(u.pk) for u in UNITS]
     assert goal_result(goal(M.UNITS_VISITED), visits, UNITS) == Decimal("100.0")
+
+
+# Solbakken (10) has two wards (11, 12); Fjellheim (13) has none.
+TREE = [
+    Unit(pk=10, name="Solbakken sykehjem"),
+    Unit(pk=11, name="Avdeling 1", parent_id=10),
+    Unit(pk=12, name="Avdeling 2", parent_id=10),
+    Unit(pk=13, name="Fjellheim"),
+]
+
+
+def test_a_unit_with_sub_units_is_visited_through_them_and_not_counted_itself():
+    assert [unit.pk for unit in units_to_visit(TREE)] == [11, 12, 13]
+    outcome = evaluate([goal(M.UNITS_VISITED, 100)], [visit(11), visit(13)], TREE)[0]
+    assert (outcome.result, outcome.counted) == (Decimal("66.7"), (2, 3))
+
+
+def test_a_walkround_in_a_unit_covers_the_units_under_it():
+    assert reached(TREE, {10}) == {11, 12}
+    assert goal_result(goal(M.UNITS_VISITED), [visit(10), visit(13)], TREE) == Decimal("100.0")
+
+
+def test_a_unit_whose_sub_units_are_all_inactive_is_visited_itself():
+    # Only the active units are passed in: Solbakken without its wards is a unit to visit.
+    assert [unit.pk for unit in units_to_visit([TREE[0], TREE[3]])] == [10, 13]
+    assert reached([TREE[0], TREE[3]], {10}) == {10}
+
+
+def test_a_unit_under_an_inactive_parent_is_reached_only_by_its_own_visit():
+    ward_of_closed_home = Unit(pk=21, name="Avdeling", parent_id=20)
+    assert reached([ward_of_closed_home], {20}) == set()
+    assert reached([ward_of_closed_home], {21}) == {21}
 
 
 def test_units_visited_without_any_active_unit_cannot_be_told():

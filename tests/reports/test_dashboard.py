@@ -16,7 +16,7 @@ from tests.followup.notices_support import conducted_visit
 from tests.followup.support_plans import action_owner
 from tests.reports.dashboard_support import fill, plan_this_year
 from visitt.followup.minutes import minutes_deadline
-from visitt.organisations.models import Role
+from visitt.organisations.models import Role, Unit
 from visitt.planning.models import Visit
 from visitt.reports.dashboard import last_visit_date_past_deadline
 from visitt.walkround.problems import Problem
@@ -83,6 +83,8 @@ def test_the_start_page_runs_the_same_queries_with_more_data(world, client_for):
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("home")).status_code == 200
     fill(world, 8)
+    for n in range(6):  # more units too: the unit goal walks the unit tree
+        Unit.objects.create(organisation=world.org, name=f"Avdeling {n + 2}", parent=world.unit)
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("home")).status_code == 200
     assert len(large) == len(small)

@@ -21,6 +21,7 @@ from .plan import PlanGoal
 from .visits import Visit
 
 if TYPE_CHECKING:
+    from visitt.organisations.models import Unit
     from visitt.reports.keyfigures import PeriodFigures
 
 Measure = PlanGoal.Measure
@@ -50,6 +51,36 @@ def visited_unit_ids(visits: Iterable[Visit]) -> set[int]:
     }
 
 
+def units_to_visit(units: Sequence[Unit]) -> list[Unit]:
+    """Of the active ``units``, those where walkrounds happen: the units without active
+    sub-units. A unit with sub-units (a nursing home with wards) is visited through them,
+    so it is neither counted nor listed as not yet planned on its own."""
+    parents = {unit.parent_id for unit in units}
+    return [unit for unit in units if unit.pk not in parents]
+
+
+def reached(units: Sequence[Unit], visited: set[int]) -> set[int]:
+    """The pks of ``units_to_visit(units)`` that a visit to one of ``visited`` reached:
+    a visit to a unit covers the units under it too."""
+    parent_of = {unit.pk: unit.parent_id for unit in units}
+    covered = set()
+    for unit in units_to_visit(units):
+        pk: int | None = unit.pk
+        for _level in range(len(units)):  # a bounded walk up, whatever the tree holds
+            if pk is None:
+                break
+            if pk in visited:
+                covered.add(unit.pk)
+                break
+            pk = parent_of.get(pk)
+    return covered
+
+
+def units_visited(units: Sequence[Unit], visits: Iterable[Visit]) -> tuple[int, int]:
+    """How many of the units to visit had a conducted walkround, of how many."""
+    return len(reached(units, visited_unit_ids(visits))), len(units_to_visit(units))
+
+
 def key_figures_for(
     goals: Iterable[PlanGoal], organisation: Any, year: int
 ) -> PeriodFigures | None:
@@ -70,7 +101,8 @@ def goal_result(
 ) -> Decimal | None:
     """The goal's result in per cent, or None when it cannot be told (yet).
 
-    ``visits`` are the plan year's visits and ``units`` the organisation's active units;
+    ``visits`` are the plan year's visits and ``units`` the organisation's active units
+    (of which units_to_visit counts);
     ``figures`` the year's key figures for the follow-up measures.
     A manual goal is 100 when the leadership group marked it achieved, 0 when not, and
     None while it is not assessed.
@@ -78,8 +110,7 @@ def goal_result(
     if goal.measure in KEY_FIGURE:
         return getattr(figures, KEY_FIGURE[goal.measure]).percent if figures else None
     if goal.measure == Measure.UNITS_VISITED:
-        active = {unit.pk for unit in units}
-        return share(len(visited_unit_ids(visits) & active), len(active))
+        return share(*units_visited(units, visits))
     if goal.measure == Measure.MANUAL:
         return None if goal.achieved is None else (HUNDRED if goal.achieved else Decimal(0))
     return None
@@ -111,8 +142,7 @@ def evaluate(
         result = goal_result(goal, visits, units, figures)
         counted = None
         if goal.measure == Measure.UNITS_VISITED:
-            active = {unit.pk for unit in units}
-            counted = (len(visited_unit_ids(visits) & active), len(active))
+            counted = units_visited(units, visits)
         elif goal.measure in KEY_FIGURE and figures is not None:
             ratio = getattr(figures, KEY_FIGURE[goal.measure])
             counted = (ratio.part, ratio.whole)

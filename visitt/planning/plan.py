@@ -171,7 +171,8 @@ class YearOverview:
     # The year's visits in date order, loaded with their unit (and its parent), their
     # visit leader and ``was_postponed``: what the year's views show of a visit.
     visits: Sequence[Visit]
-    # The organisation's active units, and those of them without any visit this year.
+    # The organisation's active units, and the units to visit (those without active
+    # sub-units) that no visit this year reaches (goals.units_to_visit, goals.reached).
     units: list[Unit]
     not_planned: list[Unit]
 
@@ -188,7 +189,7 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
     """Everything the year view shows, in four queries however many visits there are:
     the plan with its owner, its goals, the visits with their unit and leader, the active
     units (and two more for the key figures when a goal is measured by them)."""
-    from .goals import evaluate, key_figures_for  # goals.py builds on this module
+    from .goals import evaluate, key_figures_for, reached, units_to_visit  # builds on this
 
     plan = (
         AnnualPlan.objects.for_organisation(organisation)
@@ -212,7 +213,7 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
         .select_related("parent")
         .order_by("name")
     )
-    with_visit = {visit.unit_id for visit in visits}
+    with_visit = reached(units, {visit.unit_id for visit in visits})
     return YearOverview(
         organisation=organisation,
         year=year,
@@ -229,5 +230,5 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
         ),
         visits=visits,
         units=units,
-        not_planned=[unit for unit in units if unit.pk not in with_visit],
+        not_planned=[unit for unit in units_to_visit(units) if unit.pk not in with_visit],
     )

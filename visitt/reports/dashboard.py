@@ -136,7 +136,7 @@ def plan_goals(organisation: Organisation, today: date) -> GoalsPanel:
             .in_year(year)
             .only("pk", "unit_id", "kind", "status")
         )
-        units = Unit.objects.for_organisation(organisation).active().only("pk")
+        units = Unit.objects.for_organisation(organisation).active().only("pk", "parent_id")
         figures = key_figures_for(plan.goals.all(), organisation, year)
         goals = evaluate(plan.goals.all(), visits, list(units), figures)
     return GoalsPanel(year, plan, goals, reverse("plan_year", args=[year]))

@@ -44,6 +44,7 @@ from visitt.followup.feedback import Feedback
 from visitt.followup.minutes import Minutes
 from visitt.followup.plans import Action, Measure
 from visitt.organisations.models import Organisation
+from visitt.planning.goals import reached, units_to_visit
 from visitt.planning.plan import AnnualPlan, year_overview
 from visitt.planning.visits import Postponement, Visit
 from visitt.walkround.problems import ProblemCategory
@@ -162,8 +163,8 @@ def _visits(organisation: Organisation, year: int, overview) -> dict[str, Any]:
     main = [v for v in visits if v.kind == Visit.Kind.MAIN]
     conducted_main = [v for v in main if v.is_conducted]
     follow_ups = [v for v in visits if v.kind == Visit.Kind.FOLLOW_UP]
-    active = {unit.pk for unit in overview.units}
-    covered = {v.unit_id for v in conducted_main}
+    to_visit = units_to_visit(overview.units)
+    covered = reached(overview.units, {v.unit_id for v in conducted_main})
     postponements = list(
         Postponement.objects.filter(visit__organisation=organisation, visit__date__year=year)
         .select_related("visit__unit")
@@ -187,11 +188,11 @@ def _visits(organisation: Organisation, year: int, overview) -> dict[str, Any]:
             }
             for p in postponements
         ],
-        "units_active": len(active),
-        "units_covered": len(covered & active),
-        "units_percent": _percent(len(covered & active), len(active)),
+        "units_active": len(to_visit),
+        "units_covered": len(covered),
+        "units_percent": _percent(len(covered), len(to_visit)),
         "units_not_covered": sorted(
-            (u.name for u in overview.units if u.pk not in covered), key=str.lower
+            (u.name for u in to_visit if u.pk not in covered), key=str.lower
         ),
     }
 
