@@ -3,10 +3,11 @@ and actions, versions, the personal-data guard and the status of an action."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import make_user
 from tests.followup.support_plans import fill, make_planned, status_data
@@ -44,6 +45,28 @@ def test_the_leadership_reads_and_may_edit_the_plan(who, world, planned, en_clie
     assert "Tiltak 1 for Legemiddellister etter sykehus" in body
     assert "Tor Tiltakseier" in body
     assert reverse("action_plan_aim", args=[planned.visit.pk, planned.problems[0].pk]) in body
+
+
+def test_an_open_action_past_its_due_date_is_marked_overdue(world, planned, en_client_for):
+    problem = planned.problems[0]
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for what, status, due in [
+        ("Forsinket tiltak", S.IN_PROGRESS, yesterday),
+        ("Ferdig tiltak", S.DONE, yesterday),
+        ("Tiltak med frist i dag", S.PLANNED, timezone.localdate()),
+    ]:
+        Action.objects.create(
+            problem=problem, what=what, status=status, due_date=due, created_by=world.secretary
+        )
+
+    body = en_client_for(world.coordinator).get(plan_url(planned.visit)).content.decode()
+
+    def row(what: str) -> str:
+        return next(row for row in body.split("<tr") if f"<td>{what}" in row)
+
+    assert 'data-state="overdue"' in row("Forsinket tiltak")
+    assert 'data-state="overdue"' not in row("Ferdig tiltak")
+    assert 'data-state="overdue"' not in row("Tiltak med frist i dag")
 
 
 @pytest.mark.parametrize("who", ["unit_leader", "owner"])

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from visitt.walkround.problems import Problem
@@ -173,3 +174,8 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date."""
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
