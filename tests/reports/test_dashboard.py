@@ -16,6 +16,7 @@ from tests.followup.notices_support import conducted_visit
 from tests.followup.support_plans import action_owner
 from tests.reports.dashboard_support import fill, plan_this_year
 from visitt.followup.minutes import minutes_deadline
+from visitt.followup.plans import Action
 from visitt.organisations.models import Role, Unit
 from visitt.planning.models import Visit
 from visitt.reports.dashboard import last_visit_date_past_deadline
@@ -173,3 +174,33 @@ def test_minutes_are_late_exactly_after_the_fourth_working_day():
     last = last_visit_date_past_deadline(today)
     assert minutes_deadline(last) < today
     assert minutes_deadline(last + timedelta(days=1)) >= today
+
+
+def test_the_unit_leader_sees_overdue_actions_and_the_follow_up_of_a_follow_up_visit(
+    world, client_for
+):
+    today = timezone.localdate()
+    walkround = conducted_visit(world, today - timedelta(days=100))
+    problem = Problem.objects.create(
+        visit=walkround, number=1, title="Gamle madrasser", created_by=world.secretary
+    )
+    Action.objects.create(
+        problem=problem,
+        what="Bestille madrasser",
+        due_date=today - timedelta(days=1),
+        created_by=world.secretary,
+    )
+    follow_up = conducted_visit(
+        world, today - timedelta(days=5), kind=Visit.Kind.FOLLOW_UP, parent=walkround
+    )
+
+    html = home(client_for, world.unit_leader).content.decode()
+
+    panel = html[html.index('data-panel="unit-leader"') :].split("</section>")[0]
+    ordered = panel.split('id="dash-unit-visit-')
+    follow_up_item = next(part for part in ordered if part.startswith(f'{follow_up.pk}"'))
+    walkround_item = next(part for part in ordered if part.startswith(f'{walkround.pk}"'))
+    assert "Oppfølgingsvisitt" in follow_up_item
+    assert reverse("follow_up_review", args=[follow_up.pk]) in follow_up_item
+    assert "Ingen problemer registrert" not in follow_up_item
+    assert 'data-state="overdue"' in walkround_item.split("Bestille madrasser")[1]
