@@ -1,5 +1,5 @@
 """The start page per role passes axe-core in light and dark, with something in every
-panel: as top leader, coordinator, unit leader and action owner."""
+panel: as top leader, coordinator, secretary, unit leader and action owner."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 PANELS = {
     "top_leader": ["top-leader", "goals", "minutes", "feedback"],
     "coordinator": ["preparation"],
+    "secretary": ["secretary", "secretary-visits", "secretary-minutes"],
     "unit_leader": ["unit-leader", "my-actions"],
     "action_owner": ["my-actions"],
 }

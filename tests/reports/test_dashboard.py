@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tests.followup.notices_support import conducted_visit
+from tests.followup.notices_support import conducted_visit, with_minutes
 from tests.followup.support_plans import action_owner
 from tests.reports.dashboard_support import fill, plan_this_year
-from visitt.followup.minutes import minutes_deadline
+from visitt.followup.minutes import Minutes, minutes_deadline
 from visitt.followup.plans import Action
 from visitt.organisations.models import Role, Unit
 from visitt.planning.models import Visit
@@ -33,7 +33,7 @@ def home(client_for, user):
 
 def panel(response, key):
     panels = response.context["panels"]
-    return next(listing for listing in panels.leader if listing.key == key)
+    return next(listing for listing in [*panels.leader, *panels.secretary] if listing.key == key)
 
 
 def test_the_top_leader_sees_every_panel_with_counts_and_links(world, client_for):
@@ -163,10 +163,58 @@ def test_a_person_with_several_roles_sees_each_panel(world, client_for):
         assert f'data-panel="{key}"' in html
 
 
-def test_a_secretary_sees_the_cards_only(world, client_for):
-    html = home(client_for, world.secretary).content.decode()
-    assert 'data-testid="dashboard"' not in html
-    assert 'id="card-calendar"' in html
+def test_the_secretary_sees_the_next_visits_and_the_minutes_to_write(world, client_for):
+    today = timezone.localdate()
+    other_secretary = make_user("annen@test.no", world.org, Role.SECRETARY)
+    coming = conducted_visit(world, today + timedelta(days=3), status=Visit.Status.PLANNED)
+    conducted_visit(
+        world, today + timedelta(days=4), status=Visit.Status.PLANNED, secretary=other_secretary
+    )
+    conducted_visit(
+        world,
+        today + timedelta(days=5),
+        org=world.other_org,
+        unit=world.other_unit,
+        status=Visit.Status.PLANNED,
+    )
+    just_held = conducted_visit(world, today)  # minutes not started, not late yet
+    late = with_minutes(conducted_visit(world, today - timedelta(days=20)))
+    with_minutes(conducted_visit(world, today - timedelta(days=30)), Minutes.Status.SIGNED)
+
+    response = home(client_for, world.secretary)
+
+    visits = panel(response, "secretary-visits")
+    assert visits.count == 1 and visits.rows[0].url == reverse("visit_detail", args=[coming.pk])
+    minutes = panel(response, "secretary-minutes")
+    assert minutes.count == 2
+    # The late draft first; the minutes of today's visit are not started and not late.
+    assert [(row.url, row.state) for row in minutes.rows] == [
+        (reverse("minutes", args=[late.visit_id]), "overdue"),
+        (reverse("minutes", args=[just_held.pk]), "not-started"),
+    ]
+    html = response.content.decode()
+    assert 'data-panel="secretary"' in html and 'id="card-calendar"' in html
+    assert world.other_unit.name not in html
+
+
+def test_the_secretarys_start_page_runs_the_same_queries_with_more_data(world, client_for):
+    client = client_for(world.secretary)
+    today = timezone.localdate()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            conducted_visit(world, today + timedelta(days=2 + i), status=Visit.Status.PLANNED)
+            with_minutes(conducted_visit(world, today - timedelta(days=10 + i)))
+            conducted_visit(world, today - timedelta(days=40 + i))
+
+    add(1)
+    client.get(reverse("home"))  # warm caches (site, session)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("home")).status_code == 200
+    add(8)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("home")).status_code == 200
+    assert len(large) == len(small)
 
 
 def test_minutes_are_late_exactly_after_the_fourth_working_day():

@@ -97,6 +97,7 @@ class Panels:
     leader: list[Listing] = field(default_factory=list)
     preparation: list[PreparationRow] | None = None
     preparation_count: int = 0
+    secretary: list[Listing] = field(default_factory=list)
     unit_visits: list[Visit] | None = None
     unit_visit_count: int = 0
     my_actions: ActionSummary | None = None
@@ -107,6 +108,7 @@ class Panels:
             self.goals
             or self.leader
             or self.preparation is not None
+            or self.secretary
             or self.unit_visits is not None
             or self.my_actions
         )
@@ -147,26 +149,26 @@ def visits_coming(organisation: Organisation, today: date) -> Listing:
         Visit.objects.for_organisation(organisation)
         .upcoming(today)
         .filter(date__lte=today + timedelta(days=COMING_DAYS))
-        .select_related("unit")
-        .order_by("date", "start_time", "pk")
     )
-    rows = [
-        Row(
-            _visit_text(v),
-            reverse("visit_detail", args=[v.pk]),
-            v.date,
-            v.get_kind_display(),
-        )
-        for v in visits[:SHORT_LIST]
-    ]
-    return Listing(
+    return _coming_listing(
+        visits,
         "coming",
         _("Visits in the next 30 days"),
-        visits.count(),
-        rows,
-        reverse("visit_list"),
         _("No visits in the next 30 days."),
+        reverse("visit_list"),
     )
+
+
+def _coming_listing(
+    visits: Any, key: str, title: str | Promise, empty: str | Promise, full_url: str = ""
+) -> Listing:
+    """The first of ``visits`` in date order, each with its kind (two queries)."""
+    visits = visits.select_related("unit").order_by("date", "start_time", "pk")
+    rows = [
+        Row(_visit_text(v), reverse("visit_detail", args=[v.pk]), v.date, v.get_kind_display())
+        for v in visits[:SHORT_LIST]
+    ]
+    return Listing(key, title, visits.count(), rows, full_url, empty)
 
 
 def visits_overdue(organisation: Organisation, today: date) -> Listing:
@@ -212,36 +214,55 @@ def last_visit_date_past_deadline(today: date) -> date:
 def minutes_pending(organisation: Organisation, today: date) -> Listing:
     """Minutes in draft or sent for review, and conducted visits whose minutes were not
     started by the deadline; the late ones first."""
+    return _minutes_listing(
+        {"organisation": organisation},
+        today,
+        missing_until=last_visit_date_past_deadline(today),
+        key="minutes",
+        title=_("Minutes overdue or awaiting signature"),
+        empty=_("No minutes are waiting."),
+    )
+
+
+def _minutes_listing(
+    visits: dict[str, Any],
+    today: date,
+    *,
+    missing_until: date | None,
+    key: str,
+    title: str | Promise,
+    empty: str | Promise,
+) -> Listing:
+    """Minutes in draft or in review of the visits matching ``visits`` (field lookups),
+    and their conducted visits without minutes (up to ``missing_until``); the late first.
+    Four queries, whatever the first one found."""
     pending = (
         Minutes.objects.filter(
-            visit__organisation=organisation,
             status__in=[Minutes.Status.DRAFT, Minutes.Status.IN_REVIEW],
+            **{f"visit__{lookup}": value for lookup, value in visits.items()},
         )
         .select_related("visit__unit")
         .order_by("deadline", "pk")
     )
-    missing = (
-        Visit.objects.for_organisation(organisation)
-        .filter(
-            status=Visit.Status.CONDUCTED,
-            minutes__isnull=True,
-            date__lte=last_visit_date_past_deadline(today),
+    missing = Visit.objects.filter(
+        status=Visit.Status.CONDUCTED, minutes__isnull=True, **visits
+    ).select_related("unit")
+    if missing_until is not None:
+        missing = missing.filter(date__lte=missing_until)
+    rows = []
+    for v in missing.order_by("date", "pk")[:SHORT_LIST]:
+        deadline = minutes_deadline(v.date)
+        late = deadline < today
+        rows.append(
+            Row(
+                _visit_text(v),
+                reverse("minutes", args=[v.pk]),
+                deadline,
+                _("Not started, overdue") if late else _("Not started"),
+                "danger" if late else "info",
+                "overdue" if late else "not-started",
+            )
         )
-        .select_related("unit")
-        .order_by("date", "pk")
-    )
-    rows = [
-        Row(
-            _visit_text(v),
-            reverse("minutes", args=[v.pk]),
-            minutes_deadline(v.date),
-            _("Not started, overdue"),
-            "danger",
-            "overdue",
-        )
-        for v in missing[:SHORT_LIST]
-    ]
-    # Always one query for each, whatever the first one found.
     for m in pending[:SHORT_LIST]:
         late = m.deadline < today
         if m.status == Minutes.Status.IN_REVIEW:
@@ -258,14 +279,8 @@ def minutes_pending(organisation: Organisation, today: date) -> Listing:
                 "overdue" if late else m.status,
             )
         )
-    return Listing(
-        "minutes",
-        _("Minutes overdue or awaiting signature"),
-        missing.count() + pending.count(),
-        rows[:SHORT_LIST],
-        "",
-        _("No minutes are waiting."),
-    )
+    rows.sort(key=lambda row: row.when or today)
+    return Listing(key, title, missing.count() + pending.count(), rows[:SHORT_LIST], "", empty)
 
 
 def _action_row(action: Action, url: str, today: date) -> Row:
@@ -424,6 +439,32 @@ def unit_leader_visits(organisation: Organisation, user: Any) -> tuple[list[Visi
     return list(latest), visits.count()
 
 
+# --- Secretary -------------------------------------------------------------------------
+
+
+def secretary_visits(organisation: Organisation, user: Any, today: date) -> Listing:
+    """The next visits where ``user`` writes the notes (two queries)."""
+    return _coming_listing(
+        Visit.objects.for_organisation(organisation).upcoming(today).filter(secretary=user),
+        "secretary-visits",
+        _("Your next visits as secretary"),
+        _("No visits ahead where you are the secretary."),
+    )
+
+
+def minutes_to_write(organisation: Organisation, user: Any, today: date) -> Listing:
+    """The minutes of the visits where ``user`` was the secretary that are not yet signed,
+    or not started: every one, not only the late (four queries)."""
+    return _minutes_listing(
+        {"organisation": organisation, "secretary": user},
+        today,
+        missing_until=None,
+        key="secretary-minutes",
+        title=_("Minutes you write"),
+        empty=_("No minutes are waiting for you."),
+    )
+
+
 # --- Action owner ----------------------------------------------------------------------
 
 
@@ -470,6 +511,11 @@ def panels_for(request: OrgRequest) -> Panels:
         ]
     if Role.COORDINATOR in roles:
         panels.preparation, panels.preparation_count = preparation_status(organisation, today)
+    if Role.SECRETARY in roles:
+        panels.secretary = [
+            secretary_visits(organisation, user, today),
+            minutes_to_write(organisation, user, today),
+        ]
     if Role.UNIT_LEADER in roles:
         panels.unit_visits, panels.unit_visit_count = unit_leader_visits(organisation, user)
     if Role.ACTION_OWNER in roles or Role.UNIT_LEADER in roles:
