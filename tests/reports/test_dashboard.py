@@ -194,6 +194,9 @@ def test_the_secretary_sees_the_next_visits_and_the_minutes_to_write(world, clie
     ]
     html = response.content.decode()
     assert 'data-panel="secretary"' in html and 'id="card-calendar"' in html
+    # The date beside minutes is their deadline, and says so.
+    minutes_html = html[html.index('data-panel="secretary-minutes"') :].split("</section>")[0]
+    assert minutes_html.count("frist ") == 2
     assert world.other_unit.name not in html
 
 

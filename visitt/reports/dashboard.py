@@ -8,7 +8,7 @@ never the confidential notes or the debrief.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +46,7 @@ class Row:
     tag: str | Promise = ""
     tag_color: str = "neutral"
     state: str = ""
+    is_deadline: bool = False  # ``when`` is a deadline, shown as "frist 3. desember 2026"
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ def _minutes_listing(
                 _("Not started, overdue") if late else _("Not started"),
                 "danger" if late else "info",
                 "overdue" if late else "not-started",
+                is_deadline=True,
             )
         )
     for m in pending[:SHORT_LIST]:
@@ -277,6 +279,7 @@ def _minutes_listing(
                 tag,
                 "danger" if late else "info",
                 "overdue" if late else m.status,
+                is_deadline=True,
             )
         )
     rows.sort(key=lambda row: row.when or today)
@@ -292,6 +295,7 @@ def _action_row(action: Action, url: str, today: date) -> Row:
         _("Overdue") if overdue else action.get_status_display(),
         "danger" if overdue else "neutral",
         "overdue" if overdue else action.status,
+        is_deadline=True,
     )
 
 
@@ -484,7 +488,7 @@ def my_actions(organisation: Organisation, user: Any, today: date) -> ActionSumm
     for action in first[:SHORT_LIST]:
         row = _action_row(action, f"{reverse('my_actions')}#action-{action.pk}", today)
         if row.state != "overdue" and action.due_date is not None and action.due_date <= soon:
-            row = Row(row.text, row.url, row.when, _("Due soon"), "warning", "due-soon")
+            row = replace(row, tag=_("Due soon"), tag_color="warning", state="due-soon")
         rows.append(row)
     return ActionSummary(counts["open"], counts["overdue"], counts["due_soon"], rows)
 
