@@ -72,6 +72,7 @@ def test_the_figures_of_a_hand_built_year(world, year):
     assert visits["postponements"][0]["from_date"] == "2025-09-01"
     # Solbakken sykehjem is visited through its one ward: one unit to visit, reached.
     assert (visits["units_covered"], visits["units_active"]) == (1, 1)
+    assert visits["units_through_sub_units"] == ["Solbakken sykehjem"]
 
     assert figures["problems"]["by_category"] == [["Fall", 1], ["Legemidler", 1]]
     assert figures["problems"]["total"] == 2  # not Annen kommune's

@@ -134,6 +134,9 @@ def test_the_annual_summary_for_the_demo_year_read_back_from_the_pdf(db):
         assert postponement["unit"] in text
     for action in content["actions"]["not_possible"]:
         assert " ".join(action["reason"].split())[:30] in text
+    # Solbakken sykehjem is visited ward by ward, and the summary says why it is not counted.
+    assert content["visits"]["units_through_sub_units"] == ["Solbakken sykehjem"]
+    assert "underenhetene" in text
 
 
 def test_the_files_are_in_the_organisations_language_form(world):

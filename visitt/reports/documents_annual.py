@@ -173,6 +173,11 @@ def _visits(content: dict[str, Any]) -> list[Section]:
         chart=_chart("visits", bars, _("Visits in %(year)s") % {"year": content["year"]}),
         chart_title=_("Visits in %(year)s") % {"year": content["year"]},
     )
+    if visits.get("units_through_sub_units"):  # absent from summaries reviewed before
+        done.lines.append(
+            _("Visited through their sub-units and not counted on their own: %(units)s.")
+            % {"units": ", ".join(visits["units_through_sub_units"])}
+        )
     if visits["units_not_covered"]:
         done.lines.append(
             _("Active units without a walkround: %(units)s.")

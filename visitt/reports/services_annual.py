@@ -194,6 +194,11 @@ def _visits(organisation: Organisation, year: int, overview) -> dict[str, Any]:
         "units_not_covered": sorted(
             (u.name for u in to_visit if u.pk not in covered), key=str.lower
         ),
+        # Not counted on their own (goals.units_to_visit): said beside the figure.
+        "units_through_sub_units": sorted(
+            {u.parent.name for u in overview.units if u.parent_id and u.parent.is_active},
+            key=str.lower,
+        ),
     }
 
 
