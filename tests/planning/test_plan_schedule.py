@@ -95,11 +95,20 @@ def test_without_a_plan_the_page_asks_for_the_plan_first(world, coordinator):
 
 
 def test_units_without_a_visit_this_year_are_chosen_beforehand(world, coordinator, plan):
-    make_visit(world, world.unit, date(YEAR, 2, 10))
+    visited = Unit.objects.create(organisation=world.org, name="Fjellheim")
+    make_visit(world, visited, date(YEAR, 2, 10))
     form = coordinator.get(URL).context["form"]
+    # Solbakken sykehjem is visited through its ward: offered, but not chosen beforehand.
     assert form["units"].initial == [world.ward.pk]
     page = coordinator.get(URL).content.decode()
-    assert "Solbakken sykehjem: already has a visit on" in page
+    assert "Fjellheim: already has a visit on" in page
+
+
+def test_a_visit_to_a_unit_leaves_the_units_under_it_unchosen(world, coordinator, plan):
+    make_visit(world, world.unit, date(YEAR, 2, 10))
+    form = coordinator.get(URL).context["form"]
+    assert form["units"].initial == []
+    assert "Solbakken sykehjem: already has a visit on" in coordinator.get(URL).content.decode()
 
 
 def test_july_is_not_offered_and_cannot_be_posted(world, coordinator, plan):

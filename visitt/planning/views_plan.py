@@ -24,6 +24,7 @@ from visitt.organisations.models import Role, Unit
 
 from . import exports
 from .forms_plan import GoalFormSet, PlanForm, ProposalRowFormSet, ScheduleForm
+from .goals import reached, units_to_visit
 from .plan import AnnualPlan, PlanGoal, StalePlanError, default_goals, year_overview
 from .scheduling import (
     SchedulingError,
@@ -241,6 +242,13 @@ def _save_plan(request: OrgRequest, form: PlanForm, goals: Any, is_new: bool) ->
 # --- Scheduling many visits at once ---------------------------------------------------------
 
 
+def _units_not_yet_planned(organisation: Any, with_visit: set[int]) -> list[int]:
+    """The units to visit that no visit this year reaches (as the year view lists them)."""
+    units = list(Unit.objects.for_organisation(organisation).active().only("pk", "parent_id"))
+    planned = reached(units, with_visit)
+    return [unit.pk for unit in units_to_visit(units) if unit.pk not in planned]
+
+
 @org_view("planning.manage_plan")
 @require_http_methods(["GET", "POST"])
 def plan_schedule(request: OrgRequest, year: int) -> HttpResponse:
@@ -272,11 +280,7 @@ def plan_schedule(request: OrgRequest, year: int) -> HttpResponse:
             initial={
                 "visit_leader": plan.owner_id,
                 "coordinator": request.user.pk if Role.COORDINATOR in request.roles else None,
-                "units": [
-                    unit.pk
-                    for unit in Unit.objects.for_organisation(organisation).active()
-                    if unit.pk not in context["existing"]
-                ],
+                "units": _units_not_yet_planned(organisation, set(context["existing"])),
             },
         )
         return render(request, "planning/plan_schedule.html", {**context, "form": form})
