@@ -232,7 +232,7 @@ def test_one_upcoming_group_has_three_people_so_the_warning_shows():
     seed_on(SESSION_DAY)
     visits = kommune_visits()
 
-    warned = [visit for visit in visits if group_warnings(list(visit.participants.all()))]
+    warned = [visit for visit in visits if group_warnings(list(visit.participants.all()), visit)]
     assert len(warned) == 1
     small = warned[0]
     assert small.status == Visit.Status.PLANNED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.planning.factories_visits import fill_group, in_days, make_visit, url
@@ -44,9 +45,15 @@ def test_the_page_shows_the_visit_its_team_and_the_unit(world, coordinator):
 def test_a_follow_up_visit_links_to_the_walkround(world, coordinator):
     walkround = make_visit(world, when=in_days(-90), status=Visit.Status.CONDUCTED)
     follow_up = make_visit(world, kind=Visit.Kind.FOLLOW_UP, parent=walkround)
-    body = coordinator.get(url(follow_up)).content.decode()
+    response = coordinator.get(url(follow_up))
+    body = response.content.decode()
     assert "Follow-up visit to Solbakken sykehjem" in body
     assert f'href="{url(walkround)}"' in body
+    # It has no walkround of its own, and the method asks nothing of its group.
+    assert 'id="walkround"' not in body
+    assert reverse("follow_up_review", args=[follow_up.pk]) in body
+    assert response.context["group_warnings"] == []
+    assert 'id="walkround"' in coordinator.get(url(walkround)).content.decode()
 
 
 def test_a_planned_visit_offers_confirm_postpone_and_delete(world, coordinator):

@@ -123,6 +123,15 @@ def test_the_coordinator_sees_preparation_done_of_total_and_group_size(world, cl
     assert 'data-state="group-short"' in html
 
 
+def test_a_follow_up_visit_is_not_flagged_for_its_group(world, client_for):
+    fill(world, 1)
+    rows = home(client_for, world.coordinator).context["panels"].preparation
+    follow_ups = [row for row in rows if row.visit.kind == Visit.Kind.FOLLOW_UP]
+    walkrounds = [row for row in rows if row.visit.kind == Visit.Kind.MAIN]
+    assert follow_ups and all(row.group_complete for row in follow_ups)
+    assert walkrounds and not any(row.group_complete for row in walkrounds)
+
+
 def test_the_unit_leader_sees_their_visits_problems_and_actions_not_notes(world, client_for):
     fill(world, 1)
     visit = Visit.objects.filter(organisation=world.org, status=Visit.Status.CONDUCTED).first()

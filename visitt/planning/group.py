@@ -115,8 +115,12 @@ class Participant(models.Model):
         return self.name
 
 
-def group_warnings(participants: list[Participant]) -> list[str]:
-    """What deviates from the method, said without blocking (no query)."""
+def group_warnings(participants: list[Participant], visit: Visit) -> list[str]:
+    """What deviates from the method, said without blocking (no query). The method asks
+    for the group of five in the walkround only: a follow-up visit reviews the actions
+    with the unit, and gets no warning about its group."""
+    if visit.kind == Visit.Kind.FOLLOW_UP:
+        return []
     warnings = []
     members = [p for p in participants if not p.is_leader]
     if len(members) != IDEAL_GROUP_SIZE:

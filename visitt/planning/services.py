@@ -182,7 +182,7 @@ def attach_warnings(organisation: Organisation, visits: list[Visit]) -> None:
     candidates = overlap_candidates(organisation, visits)
     for visit in visits:
         visit.warnings = visit_warnings(visit, candidates) + group_warnings(  # type: ignore[attr-defined]
-            list(visit.participants.all())
+            list(visit.participants.all()), visit
         )
 
 

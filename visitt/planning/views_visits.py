@@ -182,7 +182,7 @@ def _detail(
         "error": error,
         "warnings": services.warnings_for(visit),
         "participants": participants,
-        "group_warnings": group_warnings(participants),
+        "group_warnings": group_warnings(participants, visit),
         "postponements": list(visit.postponements.select_related("postponed_by")),
         "checklist": checklist,
         "group_link": GroupLink.objects.valid().filter(visit=visit).order_by("-created_at").first(),
@@ -361,7 +361,7 @@ def _group_page(
         {
             "visit": visit,
             "participants": participants,
-            "group_warnings": group_warnings(participants),
+            "group_warnings": group_warnings(participants, visit),
             "form": form,
             "editing": editing,
             "group_full": len(participants) >= services.MAX_GROUP_SIZE,

@@ -81,7 +81,8 @@ class PreparationRow:
 
     @property
     def group_complete(self) -> bool:
-        return self.group_size >= self.ideal_group_size
+        # A follow-up visit needs no conversation group of its own (group.group_warnings).
+        return self.visit.kind == Visit.Kind.FOLLOW_UP or self.group_size >= self.ideal_group_size
 
 
 @dataclass(frozen=True)
