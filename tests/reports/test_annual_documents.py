@@ -139,6 +139,17 @@ def test_the_annual_summary_for_the_demo_year_read_back_from_the_pdf(db):
     assert "underenhetene" in text
 
 
+def test_only_the_units_goal_counts_units(world):
+    with time_machine.travel(TODAY, tick=False):
+        Year(world)
+        document = documents.build_for_files(AnnualSummary(organisation=world.org, year=YEAR))
+    goals = next(section for section in document.sections if section.key == "goals")
+    results = {row[0]: row[3] for row in goals.rows}
+    units = [result for result in results.values() if "enheter)" in result]
+    assert len(units) == 1 and "(1 av 1 enheter)" in units[0]
+    assert any(result.endswith("(1 av 2)") for result in results.values()), results
+
+
 def test_the_files_are_in_the_organisations_language_form(world):
     with time_machine.travel(TODAY, tick=False):
         Year(world)  # Annen kommune (nynorsk) has a visit in 2025 too

@@ -132,10 +132,13 @@ def _goals(content: dict[str, Any]) -> Section:
             measure = goal["measure"]
         result = percent(goal["result"])
         if goal.get("counted"):
-            result += " " + _("(%(part)s of %(whole)s units)") % {
-                "part": goal["counted"][0],
-                "whole": goal["counted"][1],
-            }
+            part, whole = goal["counted"]
+            # Only the units goal counts units; the others count minutes, actions, visits.
+            if goal["measure"] == PlanGoal.Measure.UNITS_VISITED:
+                counted = _("%(part)s of %(whole)s units") % {"part": part, "whole": whole}
+            else:
+                counted = _("%(part)s of %(whole)s") % {"part": part, "whole": whole}
+            result += f" ({counted})"
         section.rows.append(
             [goal["text"], measure, percent(goal["target"]), result, _yes_no(goal["met"])]
         )
