@@ -148,6 +148,9 @@ def test_only_the_units_goal_counts_units(world):
     units = [result for result in results.values() if "enheter)" in result]
     assert len(units) == 1 and "(1 av 1 enheter)" in units[0]
     assert any(result.endswith("(1 av 2)") for result in results.values()), results
+    # A postponement is from one date to another (the audit log's "From" is an address).
+    postponements = next(section for section in document.sections if section.key == "postponements")
+    assert postponements.columns == ["Enhet", "Fra", "Til", "Begrunnelse"]
 
 
 def test_the_files_are_in_the_organisations_language_form(world):
