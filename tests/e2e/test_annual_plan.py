@@ -46,9 +46,12 @@ def test_a_coordinator_plans_the_year_and_adjusts_a_proposal(page, world, sign_i
     assert AnnualPlan.objects.get(organisation=world.org, year=year).goals.count() == 4
     axe_check(page)
 
-    # Plan both units in May and June.
+    # Plan both units in May and June: the ward is chosen beforehand; Solbakken sykehjem,
+    # visited through its ward, is chosen by hand.
     click_and_wait(page, page.locator(f"a[href='/arsplan/{year}/planlegg/']"))
     axe_check(page)
+    expect(page.locator(f"input[name=units][value='{world.ward.pk}']")).to_be_checked()
+    page.locator(f"input[name=units][value='{world.unit.pk}']").check()
     page.locator("input[name=months][value='5']").check()
     page.locator("input[name=months][value='6']").check()
     click_and_wait(page, page.locator("button[name=action][value=propose]"))

@@ -91,8 +91,11 @@ def test_a_coordinator_prepares_a_visit_and_the_contact_person_fills_in_the_grou
 
     # 2. Schedule both units in March and April: propose, move one date, save.
     click_and_wait(page, page.locator(f"main a[href='/arsplan/{year}/planlegg/']"))
-    expect(page.locator(f"input[name=units][value='{world.unit.pk}']")).to_be_checked()
+    # The ward is chosen beforehand; Solbakken sykehjem, visited through its ward, is not,
+    # and the coordinator chooses it too.
+    expect(page.locator(f"input[name=units][value='{world.unit.pk}']")).not_to_be_checked()
     expect(page.locator(f"input[name=units][value='{world.ward.pk}']")).to_be_checked()
+    page.locator(f"input[name=units][value='{world.unit.pk}']").check()
     page.locator("input[name=months][value='3']").check()
     page.locator("input[name=months][value='4']").check()
     page.locator("#id_secretary").select_option(str(world.secretary.pk))
