@@ -4,6 +4,7 @@ will do (Action), who is responsible and by when."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -164,18 +165,18 @@ class Action(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.organisation_id is None:
-            self.organisation_id = (
-                Problem.objects.filter(pk=self.problem_id)
-                .values_list("organisation_id", flat=True)
-                .get()
-            )
+            # The problem the caller made the action with: no query when it is at hand.
+            self.organisation_id = self.problem.organisation_id
         super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    def is_overdue_on(self, day: date) -> bool:
+        """Still open after its due date, on ``day``."""
+        return self.is_open and self.due_date is not None and self.due_date < day
+
     @property
     def is_overdue(self) -> bool:
-        """Still open after its due date."""
-        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())

@@ -407,7 +407,7 @@ def my_actions(request: OrgRequest) -> HttpResponse:
     soon = today + timedelta(days=services.DUE_SOON_DAYS)
     open_actions = []
     for action in _my_actions(request).open().order_by("due_date", "problem__visit__date", "pk"):
-        overdue = action.is_overdue
+        overdue = action.is_overdue_on(today)
         due_soon = not overdue and action.due_date is not None and action.due_date <= soon
         form = ActionStatusForm(
             initial=ActionStatusForm.initial_for(action), prefix=f"a{action.pk}"

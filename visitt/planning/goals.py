@@ -76,6 +76,12 @@ def reached(units: Sequence[Unit], visited: set[int]) -> set[int]:
     return covered
 
 
+def unreached(units: Sequence[Unit], visited: set[int]) -> list[Unit]:
+    """The units to visit that no visit to one of ``visited`` reached."""
+    covered = reached(units, visited)
+    return [unit for unit in units_to_visit(units) if unit.pk not in covered]
+
+
 def units_visited(units: Sequence[Unit], visits: Iterable[Visit]) -> tuple[int, int]:
     """How many of the units to visit had a conducted walkround, of how many."""
     return len(reached(units, visited_unit_ids(visits))), len(units_to_visit(units))

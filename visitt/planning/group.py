@@ -116,10 +116,9 @@ class Participant(models.Model):
 
 
 def group_warnings(participants: list[Participant], visit: Visit) -> list[str]:
-    """What deviates from the method, said without blocking (no query). The method asks
-    for the group of five in the walkround only: a follow-up visit reviews the actions
-    with the unit, and gets no warning about its group."""
-    if visit.kind == Visit.Kind.FOLLOW_UP:
+    """What deviates from the method, said without blocking (no query); nothing for a
+    visit that asks for no group (Visit.asks_for_group)."""
+    if not visit.asks_for_group:
         return []
     warnings = []
     members = [p for p in participants if not p.is_leader]

@@ -189,7 +189,7 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
     """Everything the year view shows, in four queries however many visits there are:
     the plan with its owner, its goals, the visits with their unit and leader, the active
     units (and two more for the key figures when a goal is measured by them)."""
-    from .goals import evaluate, key_figures_for, reached, units_to_visit  # builds on this
+    from .goals import evaluate, key_figures_for, unreached  # goals.py builds on this module
 
     plan = (
         AnnualPlan.objects.for_organisation(organisation)
@@ -213,7 +213,6 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
         .select_related("parent")
         .order_by("name")
     )
-    with_visit = reached(units, {visit.unit_id for visit in visits})
     return YearOverview(
         organisation=organisation,
         year=year,
@@ -230,5 +229,5 @@ def year_overview(organisation: Organisation, year: int) -> YearOverview:
         ),
         visits=visits,
         units=units,
-        not_planned=[unit for unit in units_to_visit(units) if unit.pk not in with_visit],
+        not_planned=unreached(units, {visit.unit_id for visit in visits}),
     )

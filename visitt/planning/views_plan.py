@@ -24,7 +24,7 @@ from visitt.organisations.models import Role, Unit
 
 from . import exports
 from .forms_plan import GoalFormSet, PlanForm, ProposalRowFormSet, ScheduleForm
-from .goals import reached, units_to_visit
+from .goals import unreached
 from .plan import AnnualPlan, PlanGoal, StalePlanError, default_goals, year_overview
 from .scheduling import (
     SchedulingError,
@@ -245,8 +245,7 @@ def _save_plan(request: OrgRequest, form: PlanForm, goals: Any, is_new: bool) ->
 def _units_not_yet_planned(organisation: Any, with_visit: set[int]) -> list[int]:
     """The units to visit that no visit this year reaches (as the year view lists them)."""
     units = list(Unit.objects.for_organisation(organisation).active().only("pk", "parent_id"))
-    planned = reached(units, with_visit)
-    return [unit.pk for unit in units_to_visit(units) if unit.pk not in planned]
+    return [unit.pk for unit in unreached(units, with_visit)]
 
 
 @org_view("planning.manage_plan")

@@ -237,6 +237,12 @@ class Visit(models.Model):
         return self.status not in self.NOT_YET_CONDUCTED
 
     @property
+    def asks_for_group(self) -> bool:
+        """The method asks for a conversation group of five in the walkround only: a
+        follow-up visit reviews the actions with the unit."""
+        return self.kind == self.Kind.MAIN
+
+    @property
     def can_be_deleted(self) -> bool:
         """Only a visit registered by mistake, before any invitation has gone out."""
         return self.invitation_sent_at is None and self.status == self.Status.PLANNED

@@ -81,8 +81,7 @@ class PreparationRow:
 
     @property
     def group_complete(self) -> bool:
-        # A follow-up visit needs no conversation group of its own (group.group_warnings).
-        return self.visit.kind == Visit.Kind.FOLLOW_UP or self.group_size >= self.ideal_group_size
+        return not self.visit.asks_for_group or self.group_size >= self.ideal_group_size
 
 
 @dataclass(frozen=True)
@@ -288,7 +287,7 @@ def _minutes_listing(
 
 
 def _action_row(action: Action, url: str, today: date) -> Row:
-    overdue = action.due_date is not None and action.due_date < today
+    overdue = action.is_overdue_on(today)
     return Row(
         f"{action} ({action.problem.visit.unit.name})",
         url,

@@ -196,8 +196,7 @@ def _visits(organisation: Organisation, year: int, overview) -> dict[str, Any]:
         ),
         # Not counted on their own (goals.units_to_visit): said beside the figure.
         "units_through_sub_units": sorted(
-            {u.parent.name for u in overview.units if u.parent_id and u.parent.is_active},
-            key=str.lower,
+            (u.name for u in overview.units if u not in to_visit), key=str.lower
         ),
     }
 

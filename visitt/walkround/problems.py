@@ -142,9 +142,6 @@ class Problem(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.organisation_id is None:
-            self.organisation_id = (
-                Visit.objects.filter(pk=self.visit_id)
-                .values_list("organisation_id", flat=True)
-                .get()
-            )
+            # The visit the caller made the problem with: no query when it is at hand.
+            self.organisation_id = self.visit.organisation_id
         super().save(*args, **kwargs)
